@@ -1,0 +1,144 @@
+// Command portal is the all-in-one local server behind make run: it starts the
+// local stack (DynamoDB Local on :8000, MinIO on :9000, SES local on :8005),
+// creates the table and bucket from template.yaml, and serves every function's
+// routes on one mux on $PORT (default 8080) — the same handlers the Lambda
+// mains serve. Ctrl-C stops the server and the stack.
+//
+// When AWS_ENDPOINT_URL_DYNAMODB is already set, it uses those services instead
+// of starting its own.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/partner-portal/portal/infra/localstack"
+	"github.com/partner-portal/portal/infra/provision"
+	"github.com/partner-portal/portal/infra/samtemplate"
+	"github.com/partner-portal/portal/shared/config"
+	"github.com/partner-portal/portal/shared/portal"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	port := envOr("PORT", "8080")
+	defaults := map[string]string{
+		"TABLE_NAME":  "partner-portal",
+		"BUCKET_NAME": "partner-portal-evidence",
+		"PORTAL_URL":  "http://127.0.0.1:" + port,
+		"MAIL_FROM":   "no-reply@portal.example",
+	}
+	for k, v := range defaults {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, v)
+		}
+	}
+	tpl, err := samtemplate.Load("template.yaml", map[string]string{"PortalUrl": os.Getenv("PORTAL_URL")})
+	if err != nil {
+		return err
+	}
+
+	consoleURL := "(not started here)"
+	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
+		origins, err := provision.CORSOrigins(tpl)
+		if err != nil {
+			return err
+		}
+		fmt.Println("portal: starting the local stack (DynamoDB Local, MinIO, SES local)")
+		st, err := localstack.Start(ctx, localstack.Options{
+			DynamoDBPort: envPort("LOCAL_DYNAMODB_PORT", 8000),
+			S3Port:       envPort("LOCAL_S3_PORT", 9000),
+			S3Console:    envPort("LOCAL_S3_CONSOLE_PORT", 9001),
+			SESPort:      envPort("LOCAL_SES_PORT", 8005),
+			CORSOrigins:  origins,
+		})
+		if err != nil {
+			return err
+		}
+		defer st.Stop()
+		consoleURL = st.S3Web
+		for k, v := range st.Env() {
+			os.Setenv(k, v)
+		}
+	}
+
+	cfg, err := portal.LoadConfig(config.New(os.LookupEnv))
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	deps, err := portal.NewDeps(ctx, cfg, portal.NewLogger(cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	if err := provision.Table(ctx, deps.Store.DB, tpl, cfg.TableName); err != nil {
+		return err
+	}
+	if err := provision.Bucket(ctx, deps.S3, tpl, cfg.BucketName); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           portal.Handler(deps, portal.AllRoutes(deps)),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Printf(`
+Partner Portal is running.
+  portal       %[1]s  (health: %[1]s/v1/health)
+  mail viewer  %[2]s
+  MinIO        %[3]s  (console %[4]s, user %[5]s / %[6]s)
+  DynamoDB     %[7]s  (table %[8]s)
+Ctrl-C stops everything.
+`, cfg.PortalURL, os.Getenv("AWS_ENDPOINT_URL_SES"), os.Getenv("AWS_ENDPOINT_URL_S3"), consoleURL,
+		localstack.AccessKey, localstack.SecretKey, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), cfg.TableName)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Println("\nportal: stopping")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// envPort reads a port number from the environment, or def.
+func envPort(k string, def int) int {
+	if p, err := strconv.Atoi(os.Getenv(k)); err == nil && p > 0 && p < 65536 {
+		return p
+	}
+	return def
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,92 @@
+package samtemplate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Function is what an AWS::Serverless::Function declares: its build method,
+// the HTTP routes API Gateway sends to it, and its IAM statements.
+type Function struct {
+	LogicalID   string
+	BuildMethod string
+	Routes      []string // "METHOD /path", sorted
+	Statements  []Statement
+	EventTypes  []string // every event's Type, sorted
+}
+
+// Statement is one IAM policy statement, with Action and Resource normalised
+// to lists.
+type Statement struct {
+	Effect   string
+	Action   []string
+	Resource []string
+}
+
+type rawFunction struct {
+	Events map[string]struct {
+		Type       string `yaml:"Type"`
+		Properties struct {
+			Method string `yaml:"Method"`
+			Path   string `yaml:"Path"`
+		} `yaml:"Properties"`
+	} `yaml:"Events"`
+	Policies []struct {
+		Statement []struct {
+			Effect   string `yaml:"Effect"`
+			Action   any    `yaml:"Action"`
+			Resource any    `yaml:"Resource"`
+		} `yaml:"Statement"`
+	} `yaml:"Policies"`
+}
+
+// Functions returns every serverless function of the template, sorted by id.
+func (t *Template) Functions() ([]Function, error) {
+	var out []Function
+	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
+		r := t.Resources[id]
+		var raw rawFunction
+		if err := t.decode(&r.Properties, &raw); err != nil {
+			return nil, fmt.Errorf("function %s: %w", id, err)
+		}
+		var meta struct {
+			BuildMethod string `yaml:"BuildMethod"`
+		}
+		if err := r.Metadata.Decode(&meta); err != nil && r.Metadata.Kind != 0 {
+			return nil, fmt.Errorf("function %s metadata: %w", id, err)
+		}
+		f := Function{LogicalID: id, BuildMethod: meta.BuildMethod}
+		for _, ev := range raw.Events {
+			f.EventTypes = append(f.EventTypes, ev.Type)
+			if ev.Type == "HttpApi" {
+				f.Routes = append(f.Routes, strings.ToUpper(ev.Properties.Method)+" "+ev.Properties.Path)
+			}
+		}
+		slices.Sort(f.Routes)
+		slices.Sort(f.EventTypes)
+		for _, p := range raw.Policies {
+			for _, s := range p.Statement {
+				f.Statements = append(f.Statements, Statement{Effect: s.Effect, Action: strings1(s.Action), Resource: strings1(s.Resource)})
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// strings1 turns a YAML scalar-or-list into a list of strings.
+func strings1(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out
+	default:
+		return nil
+	}
+}

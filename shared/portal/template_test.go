@@ -1,0 +1,139 @@
+package portal_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/partner-portal/portal/infra/testenv"
+)
+
+// TestTemplateDeclares checks the deployment rules of DESIGN.md section 2 on
+// template.yaml itself.
+func TestTemplateDeclares(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(root(t), "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Transform string `yaml:"Transform"`
+		Globals   struct {
+			Function struct {
+				Runtime       string   `yaml:"Runtime"`
+				Architectures []string `yaml:"Architectures"`
+				Handler       string   `yaml:"Handler"`
+			} `yaml:"Function"`
+		} `yaml:"Globals"`
+		Resources map[string]struct {
+			Type string `yaml:"Type"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	g := doc.Globals.Function
+	if doc.Transform != "AWS::Serverless-2016-10-31" || g.Runtime != "provided.al2023" ||
+		strings.Join(g.Architectures, ",") != "arm64" || g.Handler != "bootstrap" {
+		t.Errorf("Transform/Globals = %q %+v; want SAM, provided.al2023, arm64, bootstrap", doc.Transform, g)
+	}
+
+	tpl, err := testenv.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, err := tpl.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fns) == 0 {
+		t.Fatal("template declares no functions")
+	}
+	for _, f := range fns {
+		if f.BuildMethod != "makefile" {
+			t.Errorf("%s: BuildMethod = %q; want makefile", f.LogicalID, f.BuildMethod)
+		}
+		if len(f.Statements) == 0 {
+			t.Errorf("%s: no policy statements; every function gets its own least-privilege policy", f.LogicalID)
+		}
+		for _, s := range f.Statements {
+			for _, a := range s.Action {
+				if strings.Contains(a, "*") {
+					t.Errorf("%s: action %q is a wildcard", f.LogicalID, a)
+				}
+			}
+			for _, r := range s.Resource {
+				if r == "*" || strings.HasSuffix(r, ":*") {
+					t.Errorf("%s: resource %q is a wildcard", f.LogicalID, r)
+				}
+			}
+		}
+	}
+
+	tb, err := tpl.Table("Table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.BillingMode != "PAY_PER_REQUEST" || !tb.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled ||
+		!tb.SSESpecification.SSEEnabled || !tb.TimeToLiveSpecification.Enabled || tb.TimeToLiveSpecification.AttributeName != "expiresAt" {
+		t.Errorf("table = %+v; want on-demand, PITR, SSE and TTL on expiresAt", tb)
+	}
+	var indexes []string
+	for _, g := range tb.GlobalSecondaryIndexes {
+		indexes = append(indexes, g.IndexName)
+	}
+	if strings.Join(indexes, ",") != "GSI1,GSI2,GSI3" {
+		t.Errorf("indexes = %v; want GSI1, GSI2, GSI3 as docs/data-model.md describes", indexes)
+	}
+
+	b, err := tpl.Bucket("EvidenceBucket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pab := b.PublicAccessBlockConfiguration
+	if b.VersioningConfiguration.Status != "Enabled" || b.BucketEncryption.Kind == 0 ||
+		!pab["BlockPublicAcls"] || !pab["BlockPublicPolicy"] || !pab["IgnorePublicAcls"] || !pab["RestrictPublicBuckets"] {
+		t.Errorf("bucket = %+v; want versioned, encrypted, public access blocked", b)
+	}
+	rules := b.CorsConfiguration.CorsRules
+	if len(rules) != 1 || !strings.Contains(strings.Join(rules[0].AllowedMethods, ","), "POST") ||
+		strings.Join(rules[0].AllowedOrigins, ",") != testenv.PortalURL {
+		t.Errorf("CORS = %+v; want POST from the portal URL only", rules)
+	}
+	if doc.Resources["HttpApi"].Type != "AWS::Serverless::HttpApi" {
+		t.Errorf("HttpApi is a %q", doc.Resources["HttpApi"].Type)
+	}
+}
+
+// TestNoScan: no code of the portal calls DynamoDB's Scan (DESIGN.md section
+// 3): every read is a GetItem, BatchGetItem or Query.
+func TestNoScan(t *testing.T) {
+	r := root(t)
+	var files int
+	for _, dir := range []string{"functions", "shared", "infra"} {
+		err := filepath.WalkDir(filepath.Join(r, dir), func(path string, e os.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			files++
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, bad := range []string{"ScanInput", ".Scan(", "ScanPaginator"} {
+				if strings.Contains(string(src), bad) {
+					t.Errorf("%s uses %s", path, bad)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if files < 10 {
+		t.Fatalf("looked at %d files; the walk is broken", files)
+	}
+}

@@ -1,0 +1,116 @@
+// Package store is the portal's one DynamoDB table. Domain packages keep their
+// own item shapes and key layouts (see docs/data-model.md) and reach the table
+// through a Store; reads are GetItem and Query only, never Scan.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Key attribute names of the table and of its global secondary indexes, as
+// template.yaml declares them.
+const (
+	AttrPK = "PK"
+	AttrSK = "SK"
+	// AttrExpires is the TTL attribute (epoch seconds).
+	AttrExpires = "expiresAt"
+)
+
+// Key is the primary key of an item.
+type Key struct {
+	PK string `dynamodbav:"PK"`
+	SK string `dynamodbav:"SK"`
+}
+
+// Store holds the DynamoDB client and the table name.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+}
+
+// New returns a Store for table.
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{DB: db, Table: table}
+}
+
+// ErrConditionFailed reports a conditional write whose condition did not hold.
+var ErrConditionFailed = errors.New("condition failed")
+
+// Ping checks that the table answers, with one small GetItem.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.Table),
+		Key:       keyAV(Key{PK: "HEALTH", SK: "HEALTH"}),
+	})
+	if err != nil {
+		return fmt.Errorf("ping table %s: %w", s.Table, err)
+	}
+	return nil
+}
+
+// Get reads the item at key into out; found is false when there is none.
+func (s *Store) Get(ctx context.Context, key Key, out any) (found bool, err error) {
+	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.Table),
+		Key:            keyAV(key),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return false, fmt.Errorf("get %s/%s: %w", key.PK, key.SK, err)
+	}
+	if res.Item == nil {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return false, fmt.Errorf("unmarshal %s/%s: %w", key.PK, key.SK, err)
+	}
+	return true, nil
+}
+
+// Put writes item, which must carry its PK and SK. With a non-nil condition
+// the write happens only if it holds; otherwise ErrConditionFailed.
+func (s *Store) Put(ctx context.Context, item any, cond *expression.ConditionBuilder) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return fmt.Errorf("marshal item: %w", err)
+	}
+	in := &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av}
+	if cond != nil {
+		expr, err := expression.NewBuilder().WithCondition(*cond).Build()
+		if err != nil {
+			return fmt.Errorf("build condition: %w", err)
+		}
+		in.ConditionExpression = expr.Condition()
+		in.ExpressionAttributeNames = expr.Names()
+		in.ExpressionAttributeValues = expr.Values()
+	}
+	if _, err := s.DB.PutItem(ctx, in); err != nil {
+		return conditionErr(fmt.Errorf("put %v/%v: %w", av[AttrPK], av[AttrSK], err))
+	}
+	return nil
+}
+
+// conditionErr turns a failed condition into ErrConditionFailed, keeping the
+// context of err.
+func conditionErr(err error) error {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return fmt.Errorf("%w: %w", ErrConditionFailed, err)
+	}
+	return err
+}
+
+func keyAV(k Key) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		AttrPK: &types.AttributeValueMemberS{Value: k.PK},
+		AttrSK: &types.AttributeValueMemberS{Value: k.SK},
+	}
+}
