@@ -127,4 +127,3 @@ func (s *statusRecorder) status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-

@@ -87,4 +87,3 @@ func AllRoutes(d *Deps) *httpapi.Router {
 	}
 	return rt
 }
-
