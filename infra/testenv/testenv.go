@@ -21,6 +21,7 @@ import (
 	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/provision"
 	"github.com/partner-portal/portal/infra/samtemplate"
+	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/portal"
 )
 
@@ -66,22 +67,25 @@ func Template() (*samtemplate.Template, error) {
 // PortalURL is the portal address tests configure.
 const PortalURL = "http://portal.test"
 
-// Config returns a configuration for t with a fresh table and bucket on the
-// local stack, created from template.yaml.
+// Config returns the portal's default configuration for t, on a fresh table
+// and bucket of the local stack created from template.yaml.
 func Config(t testing.TB) portal.Config {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	name := "t-" + randomHex(6)
-	cfg := portal.Config{
-		TableName:   name,
-		BucketName:  name,
-		PortalURL:   PortalURL,
-		MailFrom:    "no-reply@portal.test",
-		S3PathStyle: true,
-		LogLevel:    slog.LevelWarn,
+	cfg, err := portal.LoadConfig(config.FromMap(map[string]string{
+		"TABLE_NAME":          name,
+		"BUCKET_NAME":         name,
+		"PORTAL_URL":          PortalURL,
+		"MAIL_FROM":           "no-reply@portal.test",
+		"S3_FORCE_PATH_STYLE": "true",
+		"LOG_LEVEL":           "warn",
+	}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	d := deps(t, cfg)
+	d := DepsWith(t, cfg)
 	tpl, err := Template()
 	if err != nil {
 		t.Fatal(err)
@@ -98,10 +102,11 @@ func Config(t testing.TB) portal.Config {
 // Deps returns the portal's dependencies on a fresh table and bucket.
 func Deps(t testing.TB) *portal.Deps {
 	t.Helper()
-	return deps(t, Config(t))
+	return DepsWith(t, Config(t))
 }
 
-func deps(t testing.TB, cfg portal.Config) *portal.Deps {
+// DepsWith returns the portal's dependencies for cfg (from Config, changed).
+func DepsWith(t testing.TB, cfg portal.Config) *portal.Deps {
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {

@@ -8,6 +8,9 @@ import (
 	"log/slog"
 
 	"github.com/partner-portal/portal/shared/config"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/session"
 )
 
 // Config is every setting the functions read from the environment.
@@ -16,8 +19,14 @@ type Config struct {
 	BucketName  string // BUCKET_NAME: evidence files
 	PortalURL   string // PORTAL_URL: base of every emailed link
 	MailFrom    string // MAIL_FROM: sender of every email
+	ConfigSet   string // SES_CONFIGURATION_SET: SES configuration set (bounces), optional
 	S3PathStyle bool   // S3_FORCE_PATH_STYLE: path-style S3 addressing (MinIO)
 	LogLevel    slog.Level
+
+	Argon2   password.Params // ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM
+	Policy   password.Policy // PASSWORD_MIN_LENGTH, PASSWORD_COMPOSITION_RULES, PASSWORD_HISTORY
+	Lockout  identity.Lockout
+	Sessions session.Config
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -28,7 +37,28 @@ func LoadConfig(env *config.Env) (Config, error) {
 		BucketName:  env.Required("BUCKET_NAME"),
 		PortalURL:   env.URL("PORTAL_URL"),
 		MailFrom:    env.Email("MAIL_FROM"),
+		ConfigSet:   env.String("SES_CONFIGURATION_SET", ""),
 		S3PathStyle: env.Bool("S3_FORCE_PATH_STYLE", false),
+		Argon2: password.Params{
+			MemoryKiB:   uint32(env.Int("ARGON2_MEMORY_KIB", int(password.DefaultParams.MemoryKiB), 8192, 1<<20)),
+			Iterations:  uint32(env.Int("ARGON2_ITERATIONS", int(password.DefaultParams.Iterations), 1, 10)),
+			Parallelism: uint8(env.Int("ARGON2_PARALLELISM", int(password.DefaultParams.Parallelism), 1, 8)),
+		},
+		Policy: password.Policy{
+			MinLength:   env.Int("PASSWORD_MIN_LENGTH", password.DefaultPolicy.MinLength, 8, 64),
+			MaxLength:   password.DefaultPolicy.MaxLength,
+			Composition: env.Bool("PASSWORD_COMPOSITION_RULES", password.DefaultPolicy.Composition),
+			History:     env.Int("PASSWORD_HISTORY", password.DefaultPolicy.History, 0, 24),
+		},
+		Lockout: identity.Lockout{
+			Threshold: env.Int("LOCKOUT_THRESHOLD", identity.DefaultLockout.Threshold, 1, 100),
+			Duration:  env.Duration("LOCKOUT_DURATION", identity.DefaultLockout.Duration),
+		},
+		Sessions: session.Config{
+			IdleTimeout: env.Duration("SESSION_IDLE_TIMEOUT", session.DefaultConfig.IdleTimeout),
+			Lifetime:    env.Duration("SESSION_LIFETIME", session.DefaultConfig.Lifetime),
+			SlideEvery:  session.DefaultConfig.SlideEvery,
+		},
 	}
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
 	return c, env.Err()

@@ -6,25 +6,35 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/health"
 	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/mail"
+	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
 
 // Deps are the long-lived things every handler is built from. Build them once
 // per process (outside the Lambda handler) so warm invocations reuse them.
 type Deps struct {
-	Config Config
-	Log    *slog.Logger
-	Store  *store.Store
-	S3     *s3.Client
-	SES    *ses.Client
+	Config   Config
+	Log      *slog.Logger
+	Store    *store.Store
+	S3       *s3.Client
+	SES      *ses.Client
+	Mail     *mail.Sender
+	Audit    *audit.Log
+	Sessions *session.Service
+	Users    *identity.Service
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -40,7 +50,7 @@ func NewDeps(ctx context.Context, cfg Config, log *slog.Logger) (*Deps, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load aws config: %w", err)
 	}
-	return &Deps{
+	d := &Deps{
 		Config: cfg,
 		Log:    log,
 		Store:  store.New(dynamodb.NewFromConfig(awsCfg), cfg.TableName),
@@ -48,8 +58,34 @@ func NewDeps(ctx context.Context, cfg Config, log *slog.Logger) (*Deps, error) {
 			o.UsePathStyle = cfg.S3PathStyle
 		}),
 		SES: ses.NewFromConfig(awsCfg),
-	}, nil
+	}
+	return d, d.build(time.Now)
 }
+
+// build makes the domain services from the clients, with now as the clock
+// (tests pass one they can move).
+func (d *Deps) build(now func() time.Time) error {
+	sender, err := mail.NewSender(d.SES, d.Config.MailFrom, d.Config.ConfigSet)
+	if err != nil {
+		return err
+	}
+	hasher, err := password.NewHasher(d.Config.Argon2)
+	if err != nil {
+		return err
+	}
+	d.Mail = sender
+	d.Audit = &audit.Log{Store: d.Store}
+	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now}
+	d.Users = &identity.Service{
+		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
+		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+	}
+	return nil
+}
+
+// WithClock rebuilds the services on a different clock, for tests of
+// expiry and lockout.
+func (d *Deps) WithClock(now func() time.Time) error { return d.build(now) }
 
 // Function is one Lambda function of template.yaml and the routes it serves.
 type Function struct {
@@ -70,6 +106,7 @@ func Functions() []Function {
 func AuthRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	health.Register(rt, d.Store)
+	(&identity.Handler{Users: d.Users, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
 	return rt
 }
 

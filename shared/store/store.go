@@ -56,12 +56,23 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Get reads the item at key into out; found is false when there is none.
+// Get reads the item at key into out, strongly consistent; found is false
+// when there is none.
 func (s *Store) Get(ctx context.Context, key Key, out any) (found bool, err error) {
+	return s.get(ctx, key, out, true)
+}
+
+// GetImmutable is Get for items that never change once written (an email
+// claim, an approved version): an eventually consistent read, half the cost.
+func (s *Store) GetImmutable(ctx context.Context, key Key, out any) (found bool, err error) {
+	return s.get(ctx, key, out, false)
+}
+
+func (s *Store) get(ctx context.Context, key Key, out any, consistent bool) (found bool, err error) {
 	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.Table),
 		Key:            keyAV(key),
-		ConsistentRead: aws.Bool(true),
+		ConsistentRead: aws.Bool(consistent),
 	})
 	if err != nil {
 		return false, fmt.Errorf("get %s/%s: %w", key.PK, key.SK, err)
@@ -83,19 +94,25 @@ func (s *Store) Put(ctx context.Context, item any, cond *expression.ConditionBui
 		return fmt.Errorf("marshal item: %w", err)
 	}
 	in := &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av}
-	if cond != nil {
-		expr, err := expression.NewBuilder().WithCondition(*cond).Build()
-		if err != nil {
-			return fmt.Errorf("build condition: %w", err)
-		}
-		in.ConditionExpression = expr.Condition()
-		in.ExpressionAttributeNames = expr.Names()
-		in.ExpressionAttributeValues = expr.Values()
+	if in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues, err = condition(cond); err != nil {
+		return err
 	}
 	if _, err := s.DB.PutItem(ctx, in); err != nil {
 		return conditionErr(fmt.Errorf("put %v/%v: %w", av[AttrPK], av[AttrSK], err))
 	}
 	return nil
+}
+
+// condition builds the parts of a condition expression; all nil without one.
+func condition(cond *expression.ConditionBuilder) (*string, map[string]string, map[string]types.AttributeValue, error) {
+	if cond == nil {
+		return nil, nil, nil, nil
+	}
+	expr, err := expression.NewBuilder().WithCondition(*cond).Build()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("build condition: %w", err)
+	}
+	return expr.Condition(), expr.Names(), expr.Values(), nil
 }
 
 // conditionErr turns a failed condition into ErrConditionFailed, keeping the

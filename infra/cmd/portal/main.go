@@ -17,12 +17,14 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/provision"
 	"github.com/partner-portal/portal/infra/samtemplate"
+	"github.com/partner-portal/portal/infra/seed"
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/portal"
 )
@@ -94,6 +96,12 @@ func run() error {
 		return err
 	}
 
+	seedPassword := envOr("SEED_PASSWORD", seed.DefaultPassword)
+	created, err := seed.Run(ctx, deps.Users, seedPassword)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", ":"+port)
 	if err != nil {
 		return err
@@ -108,9 +116,12 @@ Partner Portal is running.
   mail viewer  %[2]s
   MinIO        %[3]s  (console %[4]s, user %[5]s / %[6]s)
   DynamoDB     %[7]s  (table %[8]s)
+Seeded users (%[9]d new): %[10]s
+  password: %[11]s
 Ctrl-C stops everything.
 `, cfg.PortalURL, os.Getenv("AWS_ENDPOINT_URL_SES"), os.Getenv("AWS_ENDPOINT_URL_S3"), consoleURL,
-		localstack.AccessKey, localstack.SecretKey, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), cfg.TableName)
+		localstack.AccessKey, localstack.SecretKey, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), cfg.TableName,
+		created, seededEmails(), passwordNote(seedPassword))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -126,6 +137,22 @@ Ctrl-C stops everything.
 		return err
 	}
 	return nil
+}
+
+func seededEmails() string {
+	var out []string
+	for _, u := range seed.Users {
+		out = append(out, u.Email)
+	}
+	return strings.Join(out, ", ")
+}
+
+// passwordNote shows the default seed password, never one the user chose.
+func passwordNote(pw string) string {
+	if pw == seed.DefaultPassword {
+		return pw + " (the default; set SEED_PASSWORD to choose another)"
+	}
+	return "the one in SEED_PASSWORD"
 }
 
 // envPort reads a port number from the environment, or def.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/partner-portal/portal/infra/localstack"
+	"github.com/partner-portal/portal/infra/seed"
 )
 
 // TestRunStartsAndStopsEverything is `make run` on a machine with no stack
@@ -79,6 +80,17 @@ func TestRunStartsAndStopsEverything(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output does not show %q:\n%s", want, out.String())
 		}
+	}
+
+	// The demo users are seeded: the owner signs in with the default password.
+	res, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d/v1/sessions", ports[0]), "application/json",
+		strings.NewReader(`{"email":"owner@importer.example","password":"`+seed.DefaultPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 201 {
+		t.Errorf("seeded owner signs in = %d; want 201", res.StatusCode)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {

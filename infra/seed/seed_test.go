@@ -1,0 +1,37 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/partner-portal/portal/infra/seed"
+	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/identity"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func TestSeedIsIdempotent(t *testing.T) {
+	d := testenv.Deps(t)
+	ctx := context.Background()
+	n, err := seed.Run(ctx, d.Users, seed.DefaultPassword)
+	if err != nil || n != len(seed.Users) {
+		t.Fatalf("first seed = %d, %v; want %d users", n, err, len(seed.Users))
+	}
+	n, err = seed.Run(ctx, d.Users, seed.DefaultPassword)
+	if err != nil || n != 0 {
+		t.Fatalf("second seed = %d, %v; want nothing new", n, err)
+	}
+	for _, su := range seed.Users {
+		u, err := d.Users.SignIn(ctx, su.Email, seed.DefaultPassword, identity.Client{}, nil)
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", su.Email, err)
+		}
+		if u.StaffRole != su.Role {
+			t.Errorf("%s has role %q; want %q", su.Email, u.StaffRole, su.Role)
+		}
+	}
+	if _, err := seed.Run(ctx, d.Users, "short"); err == nil {
+		t.Errorf("seeding with a password the policy refuses = nil error")
+	}
+}

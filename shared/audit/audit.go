@@ -1,0 +1,186 @@
+// Package audit records who did what, when and from where, and lists it per
+// user and per account, newest first.
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// Actions recorded by the portal.
+const (
+	SignUp         = "sign_up"
+	SignIn         = "sign_in"
+	SignInFailed   = "sign_in_failed"
+	Lockout        = "lockout"
+	Unlock         = "unlock"
+	Suspend        = "suspend"
+	Reinstate      = "reinstate"
+	SignOut        = "sign_out"
+	SessionEnded   = "session_ended"
+	PasswordRehash = "password_rehashed"
+)
+
+// Event is one audited action. UserID is whom it is about (its list), ActorID
+// who did it (the same user, or staff).
+type Event struct {
+	UserID    string            `dynamodbav:"userId" json:"userId"`
+	ActorID   string            `dynamodbav:"actorId,omitempty" json:"actorId,omitempty"`
+	AccountID string            `dynamodbav:"accountId,omitempty" json:"accountId,omitempty"`
+	Action    string            `dynamodbav:"action" json:"action"`
+	At        time.Time         `dynamodbav:"at" json:"at"`
+	IP        string            `dynamodbav:"ip,omitempty" json:"ip,omitempty"`
+	UserAgent string            `dynamodbav:"userAgent,omitempty" json:"userAgent,omitempty"`
+	Details   map[string]string `dynamodbav:"details,omitempty" json:"details,omitempty"`
+	ID        string            `dynamodbav:"id" json:"id"`
+}
+
+type item struct {
+	store.Key
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
+	Event
+}
+
+// Log writes and reads audit events.
+type Log struct {
+	Store *store.Store
+}
+
+// timeKey sorts events by time; fixed width so strings sort as times do.
+const timeKey = "2006-01-02T15:04:05.000000000Z"
+
+// Record writes e. The time and id are set here when empty.
+func (l *Log) Record(ctx context.Context, e Event) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = e.At.UTC()
+	if e.ID == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		e.ID = hex.EncodeToString(b[:])
+	}
+	sk := e.At.Format(timeKey) + "#" + e.ID
+	it := item{Key: store.Key{PK: "AUDIT#USER#" + e.UserID, SK: sk}, Event: e}
+	if e.AccountID != "" {
+		it.GSI1PK, it.GSI1SK = "AUDIT#ACCOUNT#"+e.AccountID, sk
+	}
+	if err := l.Store.Put(ctx, it, nil); err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Page is one page of events and the cursor of the next ("" at the end).
+type Page struct {
+	Events     []Event `json:"events"`
+	NextCursor string  `json:"nextCursor,omitempty"`
+}
+
+// ForUser lists the events about a user, newest first, limit at a time,
+// continuing after cursor (from a previous Page).
+func (l *Log) ForUser(ctx context.Context, userID, cursor string, limit int) (Page, error) {
+	return l.list(ctx, "", "PK", "AUDIT#USER#"+userID, cursor, limit)
+}
+
+// ForAccount lists the events about an account, newest first.
+func (l *Log) ForAccount(ctx context.Context, accountID, cursor string, limit int) (Page, error) {
+	return l.list(ctx, "GSI1", "GSI1PK", "AUDIT#ACCOUNT#"+accountID, cursor, limit)
+}
+
+func (l *Log) list(ctx context.Context, index, pkName, pk, cursor string, limit int) (Page, error) {
+	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(pkName).Equal(expression.Value(pk))).Build()
+	if err != nil {
+		return Page{}, err
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(l.Store.Table),
+		KeyConditionExpression:    expr.KeyCondition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+	}
+	if index != "" {
+		in.IndexName = aws.String(index)
+	}
+	if cursor != "" {
+		start, err := decodeCursor(cursor, pkName, pk)
+		if err != nil {
+			return Page{}, err
+		}
+		in.ExclusiveStartKey = start
+	}
+	out, err := l.Store.DB.Query(ctx, in)
+	if err != nil {
+		return Page{}, fmt.Errorf("query audit %s: %w", pk, err)
+	}
+	page := Page{Events: []Event{}}
+	for _, av := range out.Items {
+		var it item
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return Page{}, fmt.Errorf("unmarshal audit event: %w", err)
+		}
+		page.Events = append(page.Events, it.Event)
+	}
+	if len(out.LastEvaluatedKey) > 0 {
+		page.NextCursor, err = encodeCursor(out.LastEvaluatedKey)
+		if err != nil {
+			return Page{}, err
+		}
+	}
+	return page, nil
+}
+
+// A cursor is the query's LastEvaluatedKey as base64url JSON of strings. It is
+// opaque to clients; decoding checks it belongs to the list being read, so a
+// forged cursor cannot reach another user's events.
+func encodeCursor(key map[string]types.AttributeValue) (string, error) {
+	m := map[string]string{}
+	if err := attributevalue.UnmarshalMap(key, &m); err != nil {
+		return "", fmt.Errorf("encode cursor: %w", err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+var errCursor = fault.New(fault.Invalid, "invalid_cursor", "the cursor is not one this list gave out")
+
+func decodeCursor(cursor, pkName, pk string) (map[string]types.AttributeValue, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) > 2048 {
+		return nil, errCursor
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil || m[pkName] != pk || len(m) > 4 {
+		return nil, errCursor
+	}
+	for k := range m {
+		if k != "PK" && k != "SK" && k != "GSI1PK" && k != "GSI1SK" {
+			return nil, errCursor
+		}
+	}
+	av, err := attributevalue.MarshalMap(m)
+	if err != nil {
+		return nil, errCursor
+	}
+	return av, nil
+}

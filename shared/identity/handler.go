@@ -1,0 +1,195 @@
+package identity
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/session"
+)
+
+// Handler serves the identity routes of the auth function.
+type Handler struct {
+	Users    *Service
+	Sessions *session.Service
+	Audit    *audit.Log
+}
+
+// Register mounts the routes on rt.
+func (h *Handler) Register(rt *httpapi.Router) {
+	rt.Handle("POST /v1/users", h.signUp)
+	rt.Handle("GET /v1/security-questions", h.questions)
+	rt.Handle("GET /v1/password-policy", h.policy)
+	rt.Handle("POST /v1/sessions", h.signIn)
+	rt.Handle("DELETE /v1/sessions/current", h.Sessions.Require(h.signOut))
+	rt.Handle("GET /v1/sessions", h.Sessions.Require(h.listSessions))
+	rt.Handle("DELETE /v1/sessions/{id}", h.Sessions.Require(h.endSession))
+	rt.Handle("GET /v1/me", h.Sessions.Require(h.me))
+	rt.Handle("POST /v1/users/{userId}/unlock", h.Sessions.Require(h.staff(ActionUnlock)))
+	rt.Handle("POST /v1/users/{userId}/suspend", h.Sessions.Require(h.staff(ActionSuspend)))
+	rt.Handle("POST /v1/users/{userId}/reinstate", h.Sessions.Require(h.staff(ActionReinstate)))
+	rt.Handle("GET /v1/users/{userId}/audit", h.Sessions.Require(h.userAudit))
+}
+
+func client(r *http.Request) Client {
+	return Client{IP: httpapi.ClientIP(r), UserAgent: r.UserAgent()}
+}
+
+func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) error {
+	var req SignUpRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	nu, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	u, err := h.Users.SignUp(r.Context(), nu, client(r))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": u.ID, "email": u.Email})
+	return nil
+}
+
+func (h *Handler) questions(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"questions": Questions})
+	return nil
+}
+
+func (h *Handler) policy(w http.ResponseWriter, r *http.Request) error {
+	p := h.Users.Policy
+	httpapi.WriteJSON(w, http.StatusOK, struct {
+		password.Policy
+		Rules []password.Rule `json:"rules"`
+	}{p, p.Rules()})
+	return nil
+}
+
+type signInResponse struct {
+	Token              string `json:"token"`
+	ExpiresAt          string `json:"expiresAt"`
+	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
+	User               View   `json:"user"`
+}
+
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
+	var req SignInRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	c := client(r)
+	var token string
+	var sess session.Session
+	u, err := h.Users.SignIn(r.Context(), req.Email, req.Password, c, func(u *User) (err error) {
+		token, sess, err = h.Sessions.Create(r.Context(), u.ID, c.UserAgent, c.IP)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	expires := unix(sess.AbsoluteExpiresAt)
+	session.SetCookie(w, token, expires)
+	httpapi.WriteJSON(w, http.StatusCreated, signInResponse{
+		Token: token, ExpiresAt: expires.Format(timeFormat),
+		IdleTimeoutSeconds: int(h.Sessions.Config.IdleTimeout.Seconds()), User: u.ViewAt(h.Users.Now()),
+	})
+	return nil
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
+	sess := session.From(r.Context())
+	if err := h.Sessions.EndToken(r.Context(), session.TokenFrom(r)); err != nil {
+		return err
+	}
+	h.Users.record(r.Context(), audit.Event{UserID: sess.UserID, ActorID: sess.UserID, Action: audit.SignOut, IP: httpapi.ClientIP(r), UserAgent: r.UserAgent()})
+	session.ClearCookie(w)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type sessionView struct {
+	ID         string `json:"id"`
+	CreatedAt  string `json:"createdAt"`
+	LastSeenAt string `json:"lastSeenAt"`
+	ExpiresAt  string `json:"expiresAt"`
+	UserAgent  string `json:"userAgent"`
+	IP         string `json:"ip"`
+	Current    bool   `json:"current"`
+}
+
+func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) error {
+	cur := session.From(r.Context())
+	all, err := h.Sessions.List(r.Context(), cur.UserID)
+	if err != nil {
+		return err
+	}
+	out := make([]sessionView, 0, len(all))
+	for _, s := range all {
+		out = append(out, sessionView{
+			ID: s.ID, CreatedAt: s.CreatedAt.Format(timeFormat), LastSeenAt: s.LastSeenAt.Format(timeFormat),
+			ExpiresAt: unix(min(s.ExpiresAt, s.AbsoluteExpiresAt)).Format(timeFormat),
+			UserAgent: s.UserAgent, IP: s.IP, Current: s.ID == cur.ID,
+		})
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"sessions": out})
+	return nil
+}
+
+func (h *Handler) endSession(w http.ResponseWriter, r *http.Request) error {
+	cur := session.From(r.Context())
+	if err := h.Sessions.End(r.Context(), cur.UserID, r.PathValue("id")); err != nil {
+		return err
+	}
+	h.Users.record(r.Context(), audit.Event{UserID: cur.UserID, ActorID: cur.UserID, Action: audit.SessionEnded,
+		IP: httpapi.ClientIP(r), UserAgent: r.UserAgent(), Details: map[string]string{"sessionId": r.PathValue("id")}})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
+	u, members, err := h.Users.Me(r.Context(), session.From(r.Context()).UserID)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"user": u.ViewAt(h.Users.Now()), "memberships": members})
+	return nil
+}
+
+func (h *Handler) staff(a StaffAction) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := h.Users.Act(r.Context(), session.From(r.Context()).UserID, r.PathValue("userId"), a, client(r)); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+func (h *Handler) userAudit(w http.ResponseWriter, r *http.Request) error {
+	target := r.PathValue("userId")
+	if _, _, err := h.Users.staffPairOrSelf(r.Context(), session.From(r.Context()).UserID, target); err != nil {
+		return err
+	}
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			return fault.New(fault.Invalid, "invalid_limit", "limit must be a number from 1 to 200")
+		}
+		limit = n
+	}
+	page, err := h.Audit.ForUser(r.Context(), target, r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, page)
+	return nil
+}

@@ -1,0 +1,186 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+type emailClaim struct {
+	store.Key
+	UserID string `dynamodbav:"userId"`
+}
+
+// Membership is one account a user belongs to, as /v1/me lists it. The
+// accounts function writes these; identity only reads them.
+type Membership struct {
+	store.Key
+	OrgID       string   `dynamodbav:"orgId" json:"organizationId"`
+	OrgName     string   `dynamodbav:"orgName" json:"organizationName"`
+	AccountID   string   `dynamodbav:"accountId" json:"accountId"`
+	AccountName string   `dynamodbav:"accountName" json:"accountName"`
+	Programs    []string `dynamodbav:"programs" json:"programs"`
+	Role        string   `dynamodbav:"role" json:"role"`
+}
+
+var errEmailTaken = fault.New(fault.Conflict, "email_taken", "a user with this email already exists")
+
+// insert writes a new user and claims its email in one transaction: of many
+// concurrent sign-ups with one email exactly one succeeds.
+func (s *Service) insert(ctx context.Context, u *User) error {
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	claim, err := store.TxPut(s.Store.Table, emailClaim{Key: emailKey(u.Email), UserID: u.ID}, &notExists)
+	if err != nil {
+		return err
+	}
+	user, err := store.TxPut(s.Store.Table, u, &notExists)
+	if err != nil {
+		return err
+	}
+	err = s.Store.Transact(ctx, []types.TransactWriteItem{claim, user})
+	var te *store.TxError
+	if errors.As(err, &te) && te.FailedAt(0) {
+		return errEmailTaken
+	}
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+// byEmail returns the user with the normalised email; found is false when
+// there is none.
+func (s *Service) byEmail(ctx context.Context, email string) (*User, bool, error) {
+	var c emailClaim
+	// A claim never changes once written; a claim written a moment ago and not
+	// yet visible reads as "no such user", the same as a moment earlier.
+	found, err := s.Store.GetImmutable(ctx, emailKey(email), &c)
+	if err != nil || !found {
+		// Read a user key anyway, so both paths make the same two reads.
+		var none User
+		_, _ = s.Store.Get(ctx, userKey("none"), &none)
+		return nil, false, err
+	}
+	return s.byID(ctx, c.UserID)
+}
+
+// byID returns the user with the id.
+func (s *Service) byID(ctx context.Context, id string) (*User, bool, error) {
+	var u User
+	found, err := s.Store.Get(ctx, userKey(id), &u)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	return &u, true, nil
+}
+
+// withMemberships reads the user and every membership in one query: the sort
+// keys MEMBER#… sort just before PROFILE (docs/data-model.md, pattern 7).
+func (s *Service) withMemberships(ctx context.Context, id string) (*User, []Membership, error) {
+	items, err := s.Store.QueryItems(ctx, "", store.KeyBetween("PK", "USER#"+id, "SK", "MEMBER#", "PROFILE"), true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read user and memberships: %w", err)
+	}
+	var user *User
+	members := []Membership{}
+	for _, item := range items {
+		sk, _ := item["SK"].(*types.AttributeValueMemberS)
+		if sk != nil && sk.Value == "PROFILE" {
+			user = &User{}
+			if err := attributevalue.UnmarshalMap(item, user); err != nil {
+				return nil, nil, fmt.Errorf("unmarshal user: %w", err)
+			}
+			continue
+		}
+		var m Membership
+		if err := attributevalue.UnmarshalMap(item, &m); err != nil {
+			return nil, nil, fmt.Errorf("unmarshal membership: %w", err)
+		}
+		members = append(members, m)
+	}
+	if user == nil {
+		return nil, nil, errUserNotFound
+	}
+	return user, members, nil
+}
+
+// countFailure adds one to the user's consecutive failures and returns the
+// new count; concurrent failures are all counted (an atomic ADD).
+func (s *Service) countFailure(ctx context.Context, id string) (int, error) {
+	var after struct {
+		FailedAttempts int `dynamodbav:"failedAttempts"`
+	}
+	upd := expression.Add(expression.Name("failedAttempts"), expression.Value(1))
+	cond := expression.AttributeExists(expression.Name("PK"))
+	if err := s.Store.Update(ctx, userKey(id), upd, &cond, &after); err != nil {
+		return 0, fmt.Errorf("count failed sign-in: %w", err)
+	}
+	return after.FailedAttempts, nil
+}
+
+// lock locks the user until until, if the failures reached the threshold and
+// no lock is in force. Of concurrent callers exactly one gets true, so the
+// lockout email goes out once.
+func (s *Service) lock(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	upd := expression.Set(expression.Name("lockedUntil"), expression.Value(until.Unix()))
+	cond := expression.Name("failedAttempts").GreaterThanEqual(expression.Value(s.Lockout.Threshold)).
+		And(expression.Or(
+			expression.AttributeNotExists(expression.Name("lockedUntil")),
+			expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix())),
+		))
+	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("lock user: %w", err)
+	}
+	return true, nil
+}
+
+// clearExpiredLock starts the count afresh once a lock has run out.
+func (s *Service) clearExpiredLock(ctx context.Context, id string, seen int64) error {
+	upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).Remove(expression.Name("lockedUntil"))
+	cond := expression.Name("lockedUntil").Equal(expression.Value(seen))
+	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
+	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("clear expired lock: %w", err)
+	}
+	return nil
+}
+
+// signedIn records a successful sign-in: the count starts afresh, the time is
+// kept, and a hash made with weaker parameters is replaced.
+func (s *Service) signedIn(ctx context.Context, id string, now time.Time, newHash string) error {
+	upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).
+		Set(expression.Name("lastSignInAt"), expression.Value(now.UTC())).
+		Remove(expression.Name("lockedUntil"))
+	if newHash != "" {
+		upd = upd.Set(expression.Name("passwordHash"), expression.Value(newHash))
+	}
+	cond := expression.AttributeExists(expression.Name("PK"))
+	if err := s.Store.Update(ctx, userKey(id), upd, &cond, nil); err != nil {
+		return fmt.Errorf("record sign-in: %w", err)
+	}
+	return nil
+}
+
+// update applies upd to an existing user; a missing one is not found.
+func (s *Service) update(ctx context.Context, id string, upd expression.UpdateBuilder) error {
+	cond := expression.AttributeExists(expression.Name("PK"))
+	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return errUserNotFound
+	}
+	return err
+}
+
+var errUserNotFound = fault.New(fault.NotFound, "user_not_found", "no such user")

@@ -1,0 +1,158 @@
+package identity
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/mail"
+)
+
+// AnswerInput is one security answer as a client sends it.
+type AnswerInput struct {
+	QuestionID string `json:"questionId"`
+	Answer     string `json:"answer"`
+}
+
+// SignUpRequest is the body of POST /v1/users.
+type SignUpRequest struct {
+	Email           string        `json:"email"`
+	Password        string        `json:"password"`
+	Name            string        `json:"name"`
+	SecurityAnswers []AnswerInput `json:"securityAnswers"`
+}
+
+// SignInRequest is the body of POST /v1/sessions.
+type SignInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Limits on what clients send.
+const (
+	MaxNameLength     = 100
+	MaxAnswerLength   = 100
+	MaxPasswordBytes  = 1024 // policy says 128 characters; this only bounds the work
+	SecurityQuestions = 3
+)
+
+// invalid collects field problems into one 400 whose code names the first
+// field (invalid_email, invalid_security_answers, …) and whose details list
+// every one.
+type invalid []fault.Detail
+
+func (v *invalid) add(field, format string, args ...any) {
+	*v = append(*v, fault.Detail{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v invalid) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	code := "invalid_" + snake(v[0].Field)
+	msg := fmt.Sprintf("%s: %s", v[0].Field, v[0].Message)
+	if len(v) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(v)-1)
+	}
+	return fault.WithDetails(fault.Invalid, code, msg, v)
+}
+
+// snake turns a JSON field name (securityAnswers) into snake case.
+func snake(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			b.WriteByte('_')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Validate checks a sign-up request field by field and returns the user to
+// create (password policy aside: that is a 422 from the service).
+func (r SignUpRequest) Validate() (NewUser, error) {
+	var v invalid
+	email, err := mail.Normalize(r.Email)
+	switch {
+	case strings.TrimSpace(r.Email) == "":
+		v.add("email", "is required")
+	case err != nil:
+		v.add("email", "is not a valid email address")
+	}
+	name := strings.Join(strings.Fields(r.Name), " ")
+	switch {
+	case name == "":
+		v.add("name", "is required")
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		v.add("name", "is longer than %d characters", MaxNameLength)
+	case !printable(name):
+		v.add("name", "contains control characters")
+	}
+	switch {
+	case r.Password == "":
+		v.add("password", "is required")
+	case len(r.Password) > MaxPasswordBytes:
+		v.add("password", "is longer than %d bytes", MaxPasswordBytes)
+	}
+	validateAnswers(&v, "securityAnswers", r.SecurityAnswers)
+	if err := v.err(); err != nil {
+		return NewUser{}, err
+	}
+	return NewUser{Email: email, Password: r.Password, Name: name, Answers: r.SecurityAnswers}, nil
+}
+
+func validateAnswers(v *invalid, field string, answers []AnswerInput) {
+	if len(answers) != SecurityQuestions {
+		v.add(field, "must hold exactly %d answers, to %d different questions", SecurityQuestions, SecurityQuestions)
+		return
+	}
+	seen := map[string]bool{}
+	for i, a := range answers {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if _, ok := QuestionText(a.QuestionID); !ok {
+			v.add(f+".questionId", "is not a question of the catalogue (GET /v1/security-questions)")
+		} else if seen[a.QuestionID] {
+			v.add(f+".questionId", "repeats a question; choose %d different ones", SecurityQuestions)
+		}
+		seen[a.QuestionID] = true
+		norm := NormalizeAnswer(a.Answer)
+		switch {
+		case norm == "":
+			v.add(f+".answer", "is required")
+		case utf8.RuneCountInString(norm) > MaxAnswerLength:
+			v.add(f+".answer", "is longer than %d characters", MaxAnswerLength)
+		case !printable(norm):
+			v.add(f+".answer", "contains control characters")
+		}
+	}
+}
+
+// Validate checks a sign-in request's shape. A wrong email or password is
+// not a 400: that is the service's one invalid_credentials answer.
+func (r SignInRequest) Validate() error {
+	var v invalid
+	if strings.TrimSpace(r.Email) == "" {
+		v.add("email", "is required")
+	} else if len(r.Email) > mail.MaxAddressLength {
+		v.add("email", "is longer than %d characters", mail.MaxAddressLength)
+	}
+	if r.Password == "" {
+		v.add("password", "is required")
+	} else if len(r.Password) > MaxPasswordBytes {
+		v.add("password", "is longer than %d bytes", MaxPasswordBytes)
+	}
+	return v.err()
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
