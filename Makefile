@@ -7,7 +7,7 @@ GO ?= go
 CACHE := $(CURDIR)/.cache
 BIN := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := auth
+FUNCTIONS := auth password-reset
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
@@ -29,6 +29,9 @@ endef
 build-AuthFunction:
 	$(call lambda,auth)
 
+build-PasswordResetFunction:
+	$(call lambda,password-reset)
+
 $(BIN)/stack: $(shell find infra shared -name '*.go' -not -name '*_test.go') go.mod
 	$(GO) build -o $@ ./infra/cmd/stack
 
@@ -39,8 +42,10 @@ $(BIN)/portal: $(shell find infra shared -name '*.go' -not -name '*_test.go') go
 run: $(BIN)/portal
 	$(BIN)/portal
 
-## test: every test, against DynamoDB Local, MinIO and the local SES
+## test: every test, against DynamoDB Local, MinIO and the local SES, and
+## the browser tests in Debian's chromium (installed when missing)
 test: $(BIN)/stack
+	infra/scripts/ensure-chromium.sh
 	$(BIN)/stack -- $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 ## stack: only the local services, printing their endpoints

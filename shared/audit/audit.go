@@ -33,6 +33,14 @@ const (
 	SignOut        = "sign_out"
 	SessionEnded   = "session_ended"
 	PasswordRehash = "password_rehashed"
+
+	PasswordChanged        = "password_changed"
+	PasswordReset          = "password_reset"
+	PasswordCheckFailed    = "password_check_failed"
+	SecurityAnswersChanged = "security_answers_changed"
+	ResetRequested         = "password_reset_requested"
+	ResetAnswersWrong      = "password_reset_answers_wrong"
+	ResetTokenBurnt        = "password_reset_token_burnt"
 )
 
 // Event is one audited action. UserID is whom it is about (its list), ActorID

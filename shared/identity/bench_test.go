@@ -24,8 +24,8 @@ func TestMeReadsTwice(t *testing.T) {
 	e.signUp(email)
 	token := e.signIn(email, goodPassword)
 	calls := testenv.CountCalls(e.d)
-	if r := e.call("GET", "/v1/me", token, nil); r.status != 200 {
-		t.Fatalf("GET /v1/me = %d", r.status)
+	if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 {
+		t.Fatalf("GET /v1/me = %d", r.Status)
 	}
 	if got := strings.Join(calls.Ops(), ","); got != "GetItem,Query" {
 		t.Errorf("GET /v1/me made %s; want GetItem,Query", got)
@@ -54,8 +54,8 @@ func BenchmarkSignIn(b *testing.B) {
 	e.signUp(email)
 	body := `{"email":"` + email + `","password":"` + goodPassword + `"}`
 	for b.Loop() {
-		if r := e.call(http.MethodPost, "/v1/sessions", "", body); r.status != 201 {
-			b.Fatalf("sign in = %d %s", r.status, r.body)
+		if r := e.call(http.MethodPost, "/v1/sessions", "", body); r.Status != 201 {
+			b.Fatalf("sign in = %d %s", r.Status, r.Body)
 		}
 	}
 }
@@ -67,8 +67,8 @@ func BenchmarkMe(b *testing.B) {
 	e.signUp(email)
 	token := e.signIn(email, goodPassword)
 	for b.Loop() {
-		if r := e.call(http.MethodGet, "/v1/me", token, nil); r.status != 200 {
-			b.Fatalf("me = %d", r.status)
+		if r := e.call(http.MethodGet, "/v1/me", token, nil); r.Status != 200 {
+			b.Fatalf("me = %d", r.Status)
 		}
 	}
 }

@@ -1,16 +1,10 @@
 package identity_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/identity"
@@ -20,26 +14,12 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// clock is the real time moved on by what a test adds, so events keep their
-// order while expiry can be reached without waiting.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.offset) }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
-
 // env is one portal on a fresh table, served over HTTP.
 type env struct {
 	t     testing.TB
 	d     *portal.Deps
 	srv   *httptest.Server
-	clock *clock
+	clock *testenv.Clock
 }
 
 func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
@@ -49,7 +29,7 @@ func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
 		f(&cfg)
 	}
 	d := testenv.DepsWith(t, cfg)
-	c := &clock{}
+	c := &testenv.Clock{}
 	if err := d.WithClock(c.Now); err != nil {
 		t.Fatal(err)
 	}
@@ -58,63 +38,12 @@ func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
 	return &env{t: t, d: d, srv: srv, clock: c}
 }
 
-// response is what a call returned.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
+type response = testenv.Response
 
-func (r response) json() map[string]any {
-	var m map[string]any
-	_ = json.Unmarshal(r.body, &m)
-	return m
-}
-
-func (r response) code() string {
-	var e struct {
-		Error struct {
-			Code string `json:"code"`
-		} `json:"error"`
-	}
-	_ = json.Unmarshal(r.body, &e)
-	return e.Error.Code
-}
-
-// call sends a request with an optional bearer token and JSON body (a
-// string is sent as it is).
+// call sends a request to the portal under test.
 func (e *env) call(method, path, token string, body any) response {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("User-Agent", "identity-test/1.0")
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return testenv.Call(e.t, e.srv.URL, method, path, token, body)
 }
 
 const goodPassword = "Harbour-Lantern-Tide-2026"
@@ -135,10 +64,10 @@ func signUpBody(email string) map[string]any {
 func (e *env) signUp(email string) string {
 	e.t.Helper()
 	r := e.call("POST", "/v1/users", "", signUpBody(email))
-	if r.status != 201 {
-		e.t.Fatalf("POST /v1/users = %d %s; want 201", r.status, r.body)
+	if r.Status != 201 {
+		e.t.Fatalf("POST /v1/users = %d %s; want 201", r.Status, r.Body)
 	}
-	return r.json()["id"].(string)
+	return r.JSON()["id"].(string)
 }
 
 // staff creates a staff user directly (as seeding does) and returns its id.
@@ -168,10 +97,10 @@ func toInputs(a []map[string]string) []identity.AnswerInput {
 func (e *env) signIn(email, pw string) string {
 	e.t.Helper()
 	r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw})
-	if r.status != 201 {
-		e.t.Fatalf("sign in %s = %d %s; want 201", email, r.status, r.body)
+	if r.Status != 201 {
+		e.t.Fatalf("sign in %s = %d %s; want 201", email, r.Status, r.Body)
 	}
-	return r.json()["token"].(string)
+	return r.JSON()["token"].(string)
 }
 
 // user reads the stored user item.

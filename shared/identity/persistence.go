@@ -184,3 +184,5 @@ func (s *Service) update(ctx context.Context, id string, upd expression.UpdateBu
 }
 
 var errUserNotFound = fault.New(fault.NotFound, "user_not_found", "no such user")
+
+func isCondition(err error) bool { return errors.Is(err, store.ErrConditionFailed) }

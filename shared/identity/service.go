@@ -38,9 +38,10 @@ type Auditor interface {
 	Record(ctx context.Context, e audit.Event) error
 }
 
-// SessionEnder ends every session of a user.
+// SessionEnder ends a user's sessions: all of them, or all but one.
 type SessionEnder interface {
 	EndAll(ctx context.Context, userID string) error
+	EndAllExcept(ctx context.Context, userID, keepID string) error
 }
 
 // Service is the identity domain.
@@ -339,4 +340,10 @@ func (s *Service) staffPairOrSelf(ctx context.Context, actorID, targetID string)
 		return actor, actor, nil
 	}
 	return s.staffPair(ctx, actorID, targetID)
+}
+
+// FindByEmail returns the user with the email (normalised by the caller),
+// making the same two reads whether or not there is one.
+func (s *Service) FindByEmail(ctx context.Context, email string) (*User, bool, error) {
+	return s.byEmail(ctx, email)
 }

@@ -20,10 +20,10 @@ func TestSignInBodyAndCookie(t *testing.T) {
 	email := testenv.Email("signin")
 	id := e.signUp(email)
 	r := e.call("POST", "/v1/sessions", "", map[string]string{"email": strings.ToUpper(email), "password": goodPassword})
-	if r.status != 201 {
-		t.Fatalf("POST /v1/sessions = %d %s", r.status, r.body)
+	if r.Status != 201 {
+		t.Fatalf("POST /v1/sessions = %d %s", r.Status, r.Body)
 	}
-	body := r.json()
+	body := r.JSON()
 	token, _ := body["token"].(string)
 	if !session.WellFormed(token) || body["expiresAt"] == "" || body["user"].(map[string]any)["id"] != id {
 		t.Errorf("sign-in body = %v", body)
@@ -32,7 +32,7 @@ func TestSignInBodyAndCookie(t *testing.T) {
 	if err != nil || expires.Sub(e.clock.Now()) > 12*time.Hour+time.Second || expires.Sub(e.clock.Now()) < 12*time.Hour-time.Minute {
 		t.Errorf("expiresAt = %v; want the 12 h absolute lifetime", body["expiresAt"])
 	}
-	cookie := r.header.Get("Set-Cookie")
+	cookie := r.Header.Get("Set-Cookie")
 	for _, want := range []string{session.CookieName + "=" + token, "Path=/", "HttpOnly", "Secure", "SameSite=Lax"} {
 		if !strings.Contains(cookie, want) {
 			t.Errorf("Set-Cookie %q lacks %q", cookie, want)
@@ -52,8 +52,8 @@ func TestSignInBodyAndCookie(t *testing.T) {
 	}
 
 	// The session works as a bearer token and as the cookie.
-	if r := e.call("GET", "/v1/me", token, nil); r.status != 200 || r.json()["user"].(map[string]any)["email"] != email {
-		t.Errorf("GET /v1/me with bearer = %d %s", r.status, r.body)
+	if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 || r.JSON()["user"].(map[string]any)["email"] != email {
+		t.Errorf("GET /v1/me with bearer = %d %s", r.Status, r.Body)
 	}
 	req, _ := http.NewRequest("GET", e.srv.URL+"/v1/me", nil)
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: token})
@@ -65,13 +65,13 @@ func TestSignInBodyAndCookie(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("GET /v1/me with the cookie = %d", res.StatusCode)
 	}
-	if r := e.call("GET", "/v1/me", "", nil); r.status != 401 || r.code() != "unauthenticated" {
-		t.Errorf("GET /v1/me without a session = %d %s; want 401", r.status, r.body)
+	if r := e.call("GET", "/v1/me", "", nil); r.Status != 401 || r.Code() != "unauthenticated" {
+		t.Errorf("GET /v1/me without a session = %d %s; want 401", r.Status, r.Body)
 	}
-	if r := e.call("GET", "/v1/me", "forged-token", nil); r.status != 401 {
-		t.Errorf("GET /v1/me with a forged token = %d", r.status)
+	if r := e.call("GET", "/v1/me", "forged-token", nil); r.Status != 401 {
+		t.Errorf("GET /v1/me with a forged token = %d", r.Status)
 	}
-	me := e.call("GET", "/v1/me", token, nil).json()
+	me := e.call("GET", "/v1/me", token, nil).JSON()
 	if ms, ok := me["memberships"].([]any); !ok || len(ms) != 0 {
 		t.Errorf("memberships = %v; want an empty list", me["memberships"])
 	}
@@ -88,8 +88,8 @@ func TestSignInFailuresLookAlike(t *testing.T) {
 	sid := e.signUp(suspended)
 	admin := testenv.Email("admin")
 	e.staff(admin, identity.Admin)
-	if r := e.call("POST", "/v1/users/"+sid+"/suspend", e.signIn(admin, goodPassword), nil); r.status != 204 {
-		t.Fatalf("suspend = %d %s", r.status, r.body)
+	if r := e.call("POST", "/v1/users/"+sid+"/suspend", e.signIn(admin, goodPassword), nil); r.Status != 204 {
+		t.Fatalf("suspend = %d %s", r.Status, r.Body)
 	}
 	cases := map[string]map[string]string{
 		"unknown email":  {"email": testenv.Email("nobody"), "password": goodPassword},
@@ -100,15 +100,15 @@ func TestSignInFailuresLookAlike(t *testing.T) {
 	var first response
 	for name, body := range cases {
 		r := e.call("POST", "/v1/sessions", "", body)
-		if r.status != 401 || r.code() != "invalid_credentials" {
-			t.Errorf("%s: %d %s; want 401 invalid_credentials", name, r.status, r.body)
+		if r.Status != 401 || r.Code() != "invalid_credentials" {
+			t.Errorf("%s: %d %s; want 401 invalid_credentials", name, r.Status, r.Body)
 		}
-		if first.body == nil {
+		if first.Body == nil {
 			first = r
-		} else if string(r.body) != string(first.body) {
-			t.Errorf("%s: body %s differs from %s", name, r.body, first.body)
+		} else if string(r.Body) != string(first.Body) {
+			t.Errorf("%s: body %s differs from %s", name, r.Body, first.Body)
 		}
-		if r.header.Get("Set-Cookie") != "" {
+		if r.Header.Get("Set-Cookie") != "" {
 			t.Errorf("%s: a failed sign-in set a cookie", name)
 		}
 	}
@@ -119,8 +119,8 @@ func TestLockout(t *testing.T) {
 	email := testenv.Email("lock")
 	id := e.signUp(email)
 	for i := 1; i <= 5; i++ {
-		if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": "Wrong-Password-" + string(rune('A'+i))}); r.status != 401 {
-			t.Fatalf("wrong password %d = %d", i, r.status)
+		if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": "Wrong-Password-" + string(rune('A'+i))}); r.Status != 401 {
+			t.Fatalf("wrong password %d = %d", i, r.Status)
 		}
 	}
 	u := e.user(id)
@@ -128,8 +128,8 @@ func TestLockout(t *testing.T) {
 		t.Fatalf("after 5 failures: count %d, locked until %d; want locked", u.FailedAttempts, u.LockedUntil)
 	}
 	// The 6th attempt, with the right password, is refused like any failure.
-	if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": goodPassword}); r.status != 401 || r.code() != "invalid_credentials" {
-		t.Fatalf("right password while locked = %d %s; want 401", r.status, r.body)
+	if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": goodPassword}); r.Status != 401 || r.Code() != "invalid_credentials" {
+		t.Fatalf("right password while locked = %d %s; want 401", r.Status, r.Body)
 	}
 	testenv.WaitMails(t, email, 1)
 	time.Sleep(300 * time.Millisecond) // a second mail would have arrived by now
@@ -170,15 +170,15 @@ func TestUnlockByStaff(t *testing.T) {
 	e.staff(scss, identity.SCSS)
 	other := testenv.Email("other")
 	e.signUp(other)
-	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(other, goodPassword), nil); r.status != 403 {
-		t.Errorf("unlock by a partner = %d; want 403", r.status)
+	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(other, goodPassword), nil); r.Status != 403 {
+		t.Errorf("unlock by a partner = %d; want 403", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(scss, goodPassword), nil); r.status != 204 {
-		t.Fatalf("unlock by an SCSS = %d %s; want 204", r.status, r.body)
+	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(scss, goodPassword), nil); r.Status != 204 {
+		t.Fatalf("unlock by an SCSS = %d %s; want 204", r.Status, r.Body)
 	}
 	e.signIn(email, goodPassword)
-	if r := e.call("POST", "/v1/users/no-such-user/unlock", e.signIn(scss, goodPassword), nil); r.status != 404 {
-		t.Errorf("unlock of an unknown user = %d; want 404", r.status)
+	if r := e.call("POST", "/v1/users/no-such-user/unlock", e.signIn(scss, goodPassword), nil); r.Status != 404 {
+		t.Errorf("unlock of an unknown user = %d; want 404", r.Status)
 	}
 }
 
@@ -214,26 +214,26 @@ func TestSuspendAndReinstate(t *testing.T) {
 	e.staff(scss, identity.SCSS)
 	scssToken := e.signIn(scss, goodPassword)
 
-	if r := e.call("POST", "/v1/users/"+adminID+"/suspend", scssToken, nil); r.status != 403 {
-		t.Errorf("SCSS suspends an admin = %d; want 403", r.status)
+	if r := e.call("POST", "/v1/users/"+adminID+"/suspend", scssToken, nil); r.Status != 403 {
+		t.Errorf("SCSS suspends an admin = %d; want 403", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+adminID+"/suspend", adminToken, nil); r.status != 403 {
-		t.Errorf("admin suspends themselves = %d; want 403", r.status)
+	if r := e.call("POST", "/v1/users/"+adminID+"/suspend", adminToken, nil); r.Status != 403 {
+		t.Errorf("admin suspends themselves = %d; want 403", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+id+"/suspend", userToken, nil); r.status != 403 {
-		t.Errorf("user suspends themselves = %d; want 403", r.status)
+	if r := e.call("POST", "/v1/users/"+id+"/suspend", userToken, nil); r.Status != 403 {
+		t.Errorf("user suspends themselves = %d; want 403", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+id+"/suspend", adminToken, nil); r.status != 204 {
-		t.Fatalf("admin suspends = %d %s", r.status, r.body)
+	if r := e.call("POST", "/v1/users/"+id+"/suspend", adminToken, nil); r.Status != 204 {
+		t.Fatalf("admin suspends = %d %s", r.Status, r.Body)
 	}
-	if r := e.call("GET", "/v1/me", userToken, nil); r.status != 401 {
-		t.Errorf("the suspended user's session = %d; want 401 at once", r.status)
+	if r := e.call("GET", "/v1/me", userToken, nil); r.Status != 401 {
+		t.Errorf("the suspended user's session = %d; want 401 at once", r.Status)
 	}
-	if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": goodPassword}); r.status != 401 {
-		t.Errorf("suspended sign-in = %d; want 401", r.status)
+	if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": goodPassword}); r.Status != 401 {
+		t.Errorf("suspended sign-in = %d; want 401", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+id+"/reinstate", adminToken, nil); r.status != 204 {
-		t.Fatalf("reinstate = %d %s", r.status, r.body)
+	if r := e.call("POST", "/v1/users/"+id+"/reinstate", adminToken, nil); r.Status != 204 {
+		t.Fatalf("reinstate = %d %s", r.Status, r.Body)
 	}
 	e.signIn(email, goodPassword)
 }
@@ -246,29 +246,29 @@ func TestSessionExpiry(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
 		token := e.signIn(email, goodPassword)
 		e.clock.Add(29 * time.Minute)
-		if r := e.call("GET", "/v1/me", token, nil); r.status != 200 {
-			t.Fatalf("after 29 idle minutes = %d; want 200", r.status)
+		if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 {
+			t.Fatalf("after 29 idle minutes = %d; want 200", r.Status)
 		}
 		e.clock.Add(29 * time.Minute) // slid: 29 minutes since the last use
-		if r := e.call("GET", "/v1/me", token, nil); r.status != 200 {
-			t.Fatalf("29 minutes after the last use = %d; want 200 (sliding)", r.status)
+		if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 {
+			t.Fatalf("29 minutes after the last use = %d; want 200 (sliding)", r.Status)
 		}
 		e.clock.Add(31 * time.Minute)
-		if r := e.call("GET", "/v1/me", token, nil); r.status != 401 {
-			t.Errorf("after 31 idle minutes = %d; want 401", r.status)
+		if r := e.call("GET", "/v1/me", token, nil); r.Status != 401 {
+			t.Errorf("after 31 idle minutes = %d; want 401", r.Status)
 		}
 	})
 	t.Run("absolute", func(t *testing.T) {
 		token := e.signIn(email, goodPassword)
 		for elapsed := time.Duration(0); elapsed < 12*time.Hour-25*time.Minute; elapsed += 25 * time.Minute {
 			e.clock.Add(25 * time.Minute)
-			if r := e.call("GET", "/v1/me", token, nil); r.status != 200 {
-				t.Fatalf("active session after %v = %d; want 200", elapsed, r.status)
+			if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 {
+				t.Fatalf("active session after %v = %d; want 200", elapsed, r.Status)
 			}
 		}
 		e.clock.Add(25 * time.Minute)
-		if r := e.call("GET", "/v1/me", token, nil); r.status != 401 {
-			t.Errorf("active session past 12 h = %d; want 401", r.status)
+		if r := e.call("GET", "/v1/me", token, nil); r.Status != 401 {
+			t.Errorf("active session past 12 h = %d; want 401", r.Status)
 		}
 	})
 	t.Run("written at most once a minute", func(t *testing.T) {
@@ -312,36 +312,36 @@ func TestSignOutAndSessionList(t *testing.T) {
 		} `json:"sessions"`
 	}
 	r := e.call("GET", "/v1/sessions", a, nil)
-	if err := jsonUnmarshal(r.body, &list); err != nil || r.status != 200 || len(list.Sessions) != 2 {
-		t.Fatalf("GET /v1/sessions = %d %s; want two", r.status, r.body)
+	if err := jsonUnmarshal(r.Body, &list); err != nil || r.Status != 200 || len(list.Sessions) != 2 {
+		t.Fatalf("GET /v1/sessions = %d %s; want two", r.Status, r.Body)
 	}
 	var bID string
 	for _, s := range list.Sessions {
-		if s.UserAgent != "identity-test/1.0" || s.CreatedAt == "" || s.LastSeen == "" {
+		if s.UserAgent != "portal-test/1.0" || s.CreatedAt == "" || s.LastSeen == "" {
 			t.Errorf("session %+v lacks its details", s)
 		}
 		if !s.Current {
 			bID = s.ID
 		}
 	}
-	if r := e.call("DELETE", "/v1/sessions/"+bID, otherToken, nil); r.status != 404 {
-		t.Errorf("another user ends my session = %d; want 404", r.status)
+	if r := e.call("DELETE", "/v1/sessions/"+bID, otherToken, nil); r.Status != 404 {
+		t.Errorf("another user ends my session = %d; want 404", r.Status)
 	}
-	if r := e.call("DELETE", "/v1/sessions/"+bID, a, nil); r.status != 204 {
-		t.Fatalf("DELETE /v1/sessions/{id} = %d %s", r.status, r.body)
+	if r := e.call("DELETE", "/v1/sessions/"+bID, a, nil); r.Status != 204 {
+		t.Fatalf("DELETE /v1/sessions/{id} = %d %s", r.Status, r.Body)
 	}
-	if r := e.call("GET", "/v1/me", b, nil); r.status != 401 {
-		t.Errorf("ended session = %d; want 401", r.status)
+	if r := e.call("GET", "/v1/me", b, nil); r.Status != 401 {
+		t.Errorf("ended session = %d; want 401", r.Status)
 	}
 	r = e.call("DELETE", "/v1/sessions/current", a, nil)
-	if r.status != 204 || !strings.Contains(r.header.Get("Set-Cookie"), "Max-Age=0") {
-		t.Fatalf("sign out = %d, Set-Cookie %q; want 204 and the cookie cleared", r.status, r.header.Get("Set-Cookie"))
+	if r.Status != 204 || !strings.Contains(r.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Fatalf("sign out = %d, Set-Cookie %q; want 204 and the cookie cleared", r.Status, r.Header.Get("Set-Cookie"))
 	}
-	if r := e.call("GET", "/v1/me", a, nil); r.status != 401 {
-		t.Errorf("after sign-out = %d; want 401", r.status)
+	if r := e.call("GET", "/v1/me", a, nil); r.Status != 401 {
+		t.Errorf("after sign-out = %d; want 401", r.Status)
 	}
-	if r := e.call("GET", "/v1/me", otherToken, nil); r.status != 200 {
-		t.Errorf("another user's session after my sign-out = %d; want 200", r.status)
+	if r := e.call("GET", "/v1/me", otherToken, nil); r.Status != 200 {
+		t.Errorf("another user's session after my sign-out = %d; want 200", r.Status)
 	}
 }
 
@@ -369,8 +369,8 @@ func TestAuditListing(t *testing.T) {
 			NextCursor string `json:"nextCursor"`
 		}
 		r := e.call("GET", "/v1/users/"+id+"/audit?limit=4&cursor="+cursor, adminToken, nil)
-		if err := jsonUnmarshal(r.body, &page); err != nil || r.status != 200 {
-			t.Fatalf("GET audit = %d %s", r.status, r.body)
+		if err := jsonUnmarshal(r.Body, &page); err != nil || r.Status != 200 {
+			t.Fatalf("GET audit = %d %s", r.Status, r.Body)
 		}
 		for _, ev := range page.Events {
 			got = append(got, ev.Action)
@@ -385,18 +385,18 @@ func TestAuditListing(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("audit, newest first = %v; want %v", got, want)
 	}
-	if r := e.call("GET", "/v1/users/"+id+"/audit", tok, nil); r.status != 401 {
-		t.Errorf("audit with an ended session = %d; want 401", r.status)
+	if r := e.call("GET", "/v1/users/"+id+"/audit", tok, nil); r.Status != 401 {
+		t.Errorf("audit with an ended session = %d; want 401", r.Status)
 	}
 	userToken := e.signIn(email, goodPassword)
-	if r := e.call("GET", "/v1/users/"+id+"/audit", userToken, nil); r.status != 403 {
-		t.Errorf("a partner reads their audit = %d; want 403 (staff only)", r.status)
+	if r := e.call("GET", "/v1/users/"+id+"/audit", userToken, nil); r.Status != 403 {
+		t.Errorf("a partner reads their audit = %d; want 403 (staff only)", r.Status)
 	}
-	if r := e.call("GET", "/v1/users/"+id+"/audit?cursor=eyJQSyI6IkFVRElUI1VTRVIjb3RoZXIifQ", adminToken, nil); r.status != 400 || r.code() != "invalid_cursor" {
-		t.Errorf("forged cursor = %d %s; want 400 invalid_cursor", r.status, r.body)
+	if r := e.call("GET", "/v1/users/"+id+"/audit?cursor=eyJQSyI6IkFVRElUI1VTRVIjb3RoZXIifQ", adminToken, nil); r.Status != 400 || r.Code() != "invalid_cursor" {
+		t.Errorf("forged cursor = %d %s; want 400 invalid_cursor", r.Status, r.Body)
 	}
-	if r := e.call("GET", "/v1/users/"+id+"/audit?limit=0", adminToken, nil); r.status != 400 {
-		t.Errorf("limit=0 = %d; want 400", r.status)
+	if r := e.call("GET", "/v1/users/"+id+"/audit?limit=0", adminToken, nil); r.Status != 400 {
+		t.Errorf("limit=0 = %d; want 400", r.Status)
 	}
 }
 

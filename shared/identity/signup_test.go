@@ -17,10 +17,10 @@ func TestSignUpStoresOnlyHashes(t *testing.T) {
 	e := newEnv(t)
 	email := testenv.Email("pat")
 	r := e.call("POST", "/v1/users", "", signUpBody("  "+strings.ToUpper(email)+" "))
-	if r.status != 201 {
-		t.Fatalf("POST /v1/users = %d %s; want 201", r.status, r.body)
+	if r.Status != 201 {
+		t.Fatalf("POST /v1/users = %d %s; want 201", r.Status, r.Body)
 	}
-	got := r.json()
+	got := r.JSON()
 	if got["email"] != email || got["id"] == "" {
 		t.Errorf("body = %v; want the trimmed, lower-cased email and an id", got)
 	}
@@ -56,8 +56,8 @@ func TestSignUpDuplicateEmail(t *testing.T) {
 	email := testenv.Email("dup")
 	e.signUp(email)
 	r := e.call("POST", "/v1/users", "", signUpBody(strings.ToUpper(email)))
-	if r.status != 409 || r.code() != "email_taken" {
-		t.Errorf("second sign-up = %d %s; want 409 email_taken", r.status, r.body)
+	if r.Status != 409 || r.Code() != "email_taken" {
+		t.Errorf("second sign-up = %d %s; want 409 email_taken", r.Status, r.Body)
 	}
 }
 
@@ -78,13 +78,13 @@ func TestSignUpConcurrentOneEmail(t *testing.T) {
 	var id string
 	for _, r := range statuses {
 		switch {
-		case r.status == 201:
+		case r.Status == 201:
 			created++
-			id = r.json()["id"].(string)
-		case r.status == 409 && r.code() == "email_taken":
+			id = r.JSON()["id"].(string)
+		case r.Status == 409 && r.Code() == "email_taken":
 			taken++
 		default:
-			t.Errorf("concurrent sign-up = %d %s", r.status, r.body)
+			t.Errorf("concurrent sign-up = %d %s", r.Status, r.Body)
 		}
 	}
 	if created != 1 || taken != 9 {
@@ -134,8 +134,8 @@ func TestSignUpBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := e.call("POST", "/v1/users", "", tt.body)
-			if r.status != tt.status || r.code() != tt.code {
-				t.Fatalf("POST /v1/users = %d %s; want %d %s", r.status, r.body, tt.status, tt.code)
+			if r.Status != tt.status || r.Code() != tt.code {
+				t.Fatalf("POST /v1/users = %d %s; want %d %s", r.Status, r.Body, tt.status, tt.code)
 			}
 			if m, ok := tt.body.(map[string]any); ok {
 				if email, ok := m["email"].(string); ok && strings.Contains(email, "@trade.test") && e.emailClaimed(email) {
@@ -173,8 +173,8 @@ func TestPasswordPolicyRules(t *testing.T) {
 			body["password"] = strings.ReplaceAll(tt.password, "EMAILPART", local)
 			r := e.call("POST", "/v1/users", "", body)
 			if tt.rules == nil {
-				if r.status != 201 {
-					t.Fatalf("sign-up = %d %s; want 201", r.status, r.body)
+				if r.Status != 201 {
+					t.Fatalf("sign-up = %d %s; want 201", r.Status, r.Body)
 				}
 				return
 			}
@@ -187,8 +187,8 @@ func TestPasswordPolicyRules(t *testing.T) {
 					} `json:"details"`
 				} `json:"error"`
 			}
-			if err := jsonUnmarshal(r.body, &got); err != nil || r.status != 422 || got.Error.Code != "password_policy" {
-				t.Fatalf("sign-up = %d %s; want 422 password_policy", r.status, r.body)
+			if err := jsonUnmarshal(r.Body, &got); err != nil || r.Status != 422 || got.Error.Code != "password_policy" {
+				t.Fatalf("sign-up = %d %s; want 422 password_policy", r.Status, r.Body)
 			}
 			var rules []string
 			for _, d := range got.Error.Details {
@@ -210,16 +210,16 @@ func TestPasswordPolicyRules(t *testing.T) {
 func TestPasswordPolicyDescribed(t *testing.T) {
 	e := newEnv(t, func(c *portal.Config) { c.Policy.Composition = true })
 	r := e.call(http.MethodGet, "/v1/password-policy", "", nil)
-	body := string(r.body)
-	if r.status != 200 || !strings.Contains(body, `"minLength":12`) || !strings.Contains(body, `"maxLength":128`) ||
+	body := string(r.Body)
+	if r.Status != 200 || !strings.Contains(body, `"minLength":12`) || !strings.Contains(body, `"maxLength":128`) ||
 		!strings.Contains(body, `"rule":"common_password"`) || !strings.Contains(body, `"rule":"special"`) || !strings.Contains(body, `"historySize":5`) {
-		t.Errorf("GET /v1/password-policy = %d %s", r.status, body)
+		t.Errorf("GET /v1/password-policy = %d %s", r.Status, body)
 	}
 	r = e.call(http.MethodGet, "/v1/security-questions", "", nil)
 	var q struct {
 		Questions []identity.Question `json:"questions"`
 	}
-	if err := jsonUnmarshal(r.body, &q); err != nil || r.status != 200 || len(q.Questions) < 12 {
-		t.Errorf("GET /v1/security-questions = %d %s; want at least 12", r.status, r.body)
+	if err := jsonUnmarshal(r.Body, &q); err != nil || r.Status != 200 || len(q.Questions) < 12 {
+		t.Errorf("GET /v1/security-questions = %d %s; want at least 12", r.Status, r.Body)
 	}
 }

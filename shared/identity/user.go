@@ -51,6 +51,7 @@ type User struct {
 	LastSignInAt    *time.Time       `dynamodbav:"lastSignInAt,omitempty"`
 	CreatedAt       time.Time        `dynamodbav:"createdAt"`
 	DeliveryStatus  string           `dynamodbav:"deliveryStatus,omitempty"`
+	ResetTokenHash  string           `dynamodbav:"resetTokenHash,omitempty"` // the one live reset token
 }
 
 // Locked reports whether the user is locked out at now.

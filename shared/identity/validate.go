@@ -156,3 +156,24 @@ func printable(s string) bool {
 	}
 	return true
 }
+
+// ValidateAnswers checks a list of three security answers sent as field: three
+// different catalogue questions, each answered. The 400 names what is wrong.
+func ValidateAnswers(field string, answers []AnswerInput) error {
+	var v invalid
+	validateAnswers(&v, field, answers)
+	return v.err()
+}
+
+// ValidateNewPassword checks that a new password was sent as field, and is
+// not absurdly long (the policy's 422 covers the rest).
+func ValidateNewPassword(field, pw string) error {
+	var v invalid
+	switch {
+	case pw == "":
+		v.add(field, "is required")
+	case len(pw) > MaxPasswordBytes:
+		v.add(field, "is longer than %d bytes", MaxPasswordBytes)
+	}
+	return v.err()
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	Policy   password.Policy // PASSWORD_MIN_LENGTH, PASSWORD_COMPOSITION_RULES, PASSWORD_HISTORY
 	Lockout  identity.Lockout
 	Sessions session.Config
+	Resets   reset.Config
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -58,6 +60,11 @@ func LoadConfig(env *config.Env) (Config, error) {
 			IdleTimeout: env.Duration("SESSION_IDLE_TIMEOUT", session.DefaultConfig.IdleTimeout),
 			Lifetime:    env.Duration("SESSION_LIFETIME", session.DefaultConfig.Lifetime),
 			SlideEvery:  session.DefaultConfig.SlideEvery,
+		},
+		Resets: reset.Config{
+			TTL:         env.Duration("RESET_LINK_TTL", reset.DefaultConfig.TTL),
+			PerHour:     env.Int("RESET_REQUESTS_PER_HOUR", reset.DefaultConfig.PerHour, 1, 100),
+			MinDuration: env.Duration("RESET_REQUEST_MIN_DURATION", reset.DefaultConfig.MinDuration),
 		},
 	}
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))

@@ -14,11 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 
 	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/health"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -35,6 +37,7 @@ type Deps struct {
 	Audit    *audit.Log
 	Sessions *session.Service
 	Users    *identity.Service
+	Resets   *reset.Service
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -80,6 +83,10 @@ func (d *Deps) build(now func() time.Time) error {
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
+	d.Resets = &reset.Service{
+		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, Config: d.Config.Resets,
+		PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+	}
 	return nil
 }
 
@@ -98,6 +105,7 @@ type Function struct {
 func Functions() []Function {
 	return []Function{
 		{Name: "auth", LogicalID: "AuthFunction", Routes: AuthRoutes},
+		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: PasswordResetRoutes},
 	}
 }
 
@@ -107,6 +115,15 @@ func AuthRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	health.Register(rt, d.Store)
 	(&identity.Handler{Users: d.Users, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	return rt
+}
+
+// PasswordResetRoutes are the routes of the password-reset function: the
+// emailed link, the security questions, the reset page and its assets, and
+// the signed-in password and security-answer changes.
+func PasswordResetRoutes(d *Deps) *httpapi.Router {
+	rt := httpapi.NewRouter()
+	(&reset.Handler{Resets: d.Resets, Users: d.Users, Sessions: d.Sessions}).Register(rt)
 	return rt
 }
 
@@ -123,4 +140,14 @@ func AllRoutes(d *Deps) *httpapi.Router {
 		rt.Mount(f.Routes(d))
 	}
 	return rt
+}
+
+// FromEnv is what every Lambda main starts with: the configuration from the
+// environment, the JSON logger and the clients, built once per process.
+func FromEnv(ctx context.Context) (*Deps, error) {
+	cfg, err := LoadConfig(config.New(os.LookupEnv))
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return NewDeps(ctx, cfg, NewLogger(cfg.LogLevel))
 }

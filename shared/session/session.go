@@ -180,13 +180,22 @@ func (s *Service) EndToken(ctx context.Context, token string) error {
 	return s.Store.Delete(ctx, key(HashToken(token)), nil)
 }
 
-// EndAll ends every session of the user (suspension, password change).
+// EndAll ends every session of the user (suspension, password reset).
 func (s *Service) EndAll(ctx context.Context, userID string) error {
+	return s.EndAllExcept(ctx, userID, "")
+}
+
+// EndAllExcept ends every session of the user but the one with keepID (a
+// signed-in password change keeps the session it was made from).
+func (s *Service) EndAllExcept(ctx context.Context, userID, keepID string) error {
 	var all []Session
 	if err := s.Store.Query(ctx, "GSI1", store.KeyPrefix("GSI1PK", "USER#"+userID, "GSI1SK", "SESSION#"), true, &all); err != nil {
 		return fmt.Errorf("list sessions to end: %w", err)
 	}
 	for _, x := range all {
+		if x.ID == keepID {
+			continue
+		}
 		if err := s.Store.Delete(ctx, x.Key, nil); err != nil {
 			return fmt.Errorf("end session: %w", err)
 		}

@@ -74,6 +74,32 @@ func TxPut(table string, item any, cond *expression.ConditionBuilder) (types.Tra
 	return types.TransactWriteItem{Put: p}, nil
 }
 
+// TxDelete is a delete for Transact (if Cond, when non-nil, holds).
+func TxDelete(table string, key Key, cond *expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	d := &types.Delete{TableName: aws.String(table), Key: keyAV(key)}
+	var err error
+	if d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, err = condition(cond); err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Delete: d}, nil
+}
+
+// TxUpdate is an update for Transact (if Cond, when non-nil, holds).
+func TxUpdate(table string, key Key, upd expression.UpdateBuilder, cond *expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	b := expression.NewBuilder().WithUpdate(upd)
+	if cond != nil {
+		b = b.WithCondition(*cond)
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("build update: %w", err)
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(table), Key: keyAV(key), UpdateExpression: expr.Update(),
+		ConditionExpression: expr.Condition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}}, nil
+}
+
 // TxError is a cancelled transaction; Reasons holds each item's cancellation
 // code ("None", "ConditionalCheckFailed", …) in request order.
 type TxError struct {

@@ -1,0 +1,25 @@
+// Command password-reset is the Lambda function for the forgotten-password
+// journey: reset-link emails, the security questions, the reset page, and
+// signed-in password and security-answer changes.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/partner-portal/portal/shared/portal"
+)
+
+func main() {
+	deps, err := portal.FromEnv(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "password-reset:", err)
+		os.Exit(1)
+	}
+	h := portal.Handler(deps, portal.PasswordResetRoutes(deps))
+	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+}

@@ -1,0 +1,154 @@
+package reset_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/portal"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// env is the whole portal on a fresh table, served over HTTP at the
+// configured portal URL, so emailed links point at it.
+type env struct {
+	t     testing.TB
+	d     *portal.Deps
+	url   string
+	clock *testenv.Clock
+}
+
+func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	cfg := testenv.Config(t)
+	cfg.PortalURL = base
+	cfg.Resets.MinDuration = 50 * time.Millisecond // keep the suite quick; the floor is measured, not asserted
+	for _, f := range change {
+		f(&cfg)
+	}
+	d := testenv.DepsWith(t, cfg)
+	c := &testenv.Clock{}
+	if err := d.WithClock(c.Now); err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &env{t: t, d: d, url: base, clock: c}
+}
+
+func (e *env) call(method, path, token string, body any) testenv.Response {
+	e.t.Helper()
+	return testenv.Call(e.t, e.url, method, path, token, body)
+}
+
+const (
+	oldPassword = "Harbour-Lantern-Tide-2026"
+	newPassword = "Quiet-Meadow-Compass-4417"
+)
+
+func rightAnswers() []map[string]string {
+	return []map[string]string{
+		{"questionId": "q09", "answer": "biscuit"}, // any order, any case
+		{"questionId": "q01", "answer": "riverside   primary"},
+		{"questionId": "q05", "answer": "ACME FREIGHT"},
+	}
+}
+
+func wrongAnswers() []map[string]string {
+	a := rightAnswers()
+	a[0]["answer"] = "rex"
+	return a
+}
+
+// user signs a user up through the API and returns its email and id.
+func (e *env) user(prefix string) (string, string) {
+	e.t.Helper()
+	email := testenv.Email(prefix)
+	r := e.call("POST", "/v1/users", "", map[string]any{
+		"email": email, "password": oldPassword, "name": "Rita Reset",
+		"securityAnswers": []map[string]string{
+			{"questionId": "q01", "answer": "Riverside Primary"},
+			{"questionId": "q05", "answer": "Acme Freight"},
+			{"questionId": "q09", "answer": "Biscuit"},
+		},
+	})
+	if r.Status != 201 {
+		e.t.Fatalf("sign up = %d %s", r.Status, r.Body)
+	}
+	return email, r.JSON()["id"].(string)
+}
+
+func (e *env) signIn(email, pw string) (testenv.Response, string) {
+	e.t.Helper()
+	r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw})
+	tok, _ := r.JSON()["token"].(string)
+	return r, tok
+}
+
+// requestLink asks for a reset link and checks the answer is the usual 202.
+func (e *env) requestLink(email string) {
+	e.t.Helper()
+	r := e.call("POST", "/v1/password-resets", "", map[string]string{"email": email})
+	if r.Status != 202 || r.JSON()["status"] != "accepted" {
+		e.t.Fatalf("POST /v1/password-resets = %d %s; want 202", r.Status, r.Body)
+	}
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+/reset-password\?token=[A-Za-z0-9_%-]+`)
+
+// tokenFrom returns the link and token of a reset email.
+func tokenFrom(t testing.TB, m testenv.Mail) (string, string) {
+	t.Helper()
+	link := linkPattern.FindString(m.Body.Text)
+	u, err := url.Parse(link)
+	if link == "" || err != nil {
+		t.Fatalf("no reset link in %q", m.Body.Text)
+	}
+	return link, u.Query().Get("token")
+}
+
+// latestToken waits for the n-th email to the address and returns its token.
+func (e *env) latestToken(email string, n int) string {
+	e.t.Helper()
+	mails := testenv.WaitMails(e.t, email, n)
+	if len(mails) < n {
+		e.t.Fatalf("%d mails to %s; want %d", len(mails), email, n)
+	}
+	_, tok := tokenFrom(e.t, mails[n-1])
+	return tok
+}
+
+func (e *env) confirm(tok string, answers []map[string]string, pw string) testenv.Response {
+	e.t.Helper()
+	return e.call("POST", "/v1/password-resets/"+url.PathEscape(tok), "", map[string]any{"answers": answers, "newPassword": pw})
+}
+
+func (e *env) stored(id string) *identity.User {
+	e.t.Helper()
+	u, err := e.d.Users.Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+func subjects(ms []testenv.Mail) string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Subject)
+	}
+	return strings.Join(out, " | ")
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

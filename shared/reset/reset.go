@@ -1,0 +1,291 @@
+// Package reset is the forgotten-password journey: a one-hour, single-use
+// link by email, then the user's three security questions and a new password.
+// The questions are an extra check after the emailed link, never a way in on
+// their own (docs/security.md).
+package reset
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/mail"
+	"github.com/partner-portal/portal/shared/session"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// Config holds the limits of the journey.
+type Config struct {
+	TTL     time.Duration // how long a link lives; default one hour
+	PerHour int           // reset emails per user per clock hour; default 3
+	// MinDuration is the least time a request for a link takes, so that a
+	// known and an unknown email cannot be told apart by the clock.
+	MinDuration time.Duration
+}
+
+// DefaultConfig is the configuration when nothing is set.
+var DefaultConfig = Config{TTL: time.Hour, PerHour: 3, MinDuration: 300 * time.Millisecond}
+
+// MaxWrongAnswers is the number of wrong answer sets that burns a link.
+const MaxWrongAnswers = 3
+
+// Service runs the journey.
+type Service struct {
+	Store     *store.Store
+	Users     *identity.Service
+	Mail      identity.Mailer
+	Audit     identity.Auditor
+	Config    Config
+	PortalURL string
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+type token struct {
+	store.Key
+	UserID       string    `dynamodbav:"userId"`
+	WrongAnswers int       `dynamodbav:"wrongAnswers"`
+	CreatedAt    time.Time `dynamodbav:"createdAt"`
+	ExpiresAt    int64     `dynamodbav:"expiresAt"`
+}
+
+// Request sends a reset link to the user with email, if there is one who may
+// have it and the hourly limit allows. It says nothing either way: the caller
+// answers 202 whatever happens, after the same store work.
+func (s *Service) Request(ctx context.Context, email string, c identity.Client) error {
+	norm, err := mail.Normalize(email)
+	if err != nil {
+		return fault.WithDetails(fault.Invalid, "invalid_email", "email: is not a valid email address",
+			[]fault.Detail{{Field: "email", Message: "is not a valid email address"}})
+	}
+	u, found, err := s.Users.FindByEmail(ctx, norm)
+	if err != nil {
+		return err
+	}
+	// Count the request against the user, or against the unknown email, so
+	// both paths make the same write.
+	subject := "UNKNOWN#" + digest(norm)
+	if found {
+		subject = "USER#" + u.ID
+	}
+	n, err := s.countRequest(ctx, subject)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return nil
+	}
+	details := map[string]string{}
+	switch {
+	case u.Status != identity.Active:
+		details["outcome"] = "refused_" + string(u.Status)
+	case n > s.Config.PerHour:
+		details["outcome"] = "rate_limited"
+	default:
+		details["outcome"] = "sent"
+	}
+	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.ResetRequested, IP: c.IP, UserAgent: c.UserAgent, Details: details})
+	if details["outcome"] != "sent" {
+		return nil
+	}
+	tok, err := s.issue(ctx, u)
+	if err != nil {
+		return err
+	}
+	link := s.PortalURL + "/reset-password?token=" + url.QueryEscape(tok)
+	return s.Mail.Send(ctx, mail.Message{To: u.Email, Template: "reset_link", Data: map[string]any{
+		"Name": u.Name, "Link": link, "Minutes": int(s.Config.TTL.Minutes()), "ForgotURL": s.PortalURL + "/forgot-password",
+	}})
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:16])
+}
+
+// countRequest adds one to this clock hour's requests for subject.
+func (s *Service) countRequest(ctx context.Context, subject string) (int, error) {
+	now := s.Now().UTC()
+	var after struct {
+		Count int `dynamodbav:"count"`
+	}
+	upd := expression.Add(expression.Name("count"), expression.Value(1)).
+		Set(expression.Name("expiresAt"), expression.Value(now.Add(2*time.Hour).Unix()))
+	key := store.Key{PK: subject, SK: "RESETRATE#" + now.Format("2006-01-02T15")}
+	if err := s.Store.Update(ctx, key, upd, nil, &after); err != nil {
+		return 0, fmt.Errorf("count reset request: %w", err)
+	}
+	return after.Count, nil
+}
+
+// issue makes a new token for u: the old one (if any) is deleted and the
+// user's pointer moves on, in one transaction, so only the newest link works.
+func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
+	tok, err := session.NewToken()
+	if err != nil {
+		return "", err
+	}
+	hash := session.HashToken(tok)
+	now := s.Now().UTC()
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	put, err := store.TxPut(s.Store.Table, token{
+		Key: identity.ResetTokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
+	}, &notExists)
+	if err != nil {
+		return "", err
+	}
+	exists := expression.AttributeExists(expression.Name("PK"))
+	point, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + u.ID, SK: "PROFILE"},
+		expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
+	if err != nil {
+		return "", err
+	}
+	items := []types.TransactWriteItem{put, point}
+	if u.ResetTokenHash != "" {
+		del, err := store.TxDelete(s.Store.Table, identity.ResetTokenKey(u.ResetTokenHash), nil)
+		if err != nil {
+			return "", err
+		}
+		items = append(items, del)
+	}
+	if err := s.Store.Transact(ctx, items); err != nil {
+		return "", fmt.Errorf("issue reset token: %w", err)
+	}
+	return tok, nil
+}
+
+// lookup returns the live token and its user. Unknown, used, superseded,
+// burnt and expired tokens, and tokens of suspended users, are all
+// identity.ErrTokenGone.
+func (s *Service) lookup(ctx context.Context, tok string) (*token, *identity.User, error) {
+	if !session.WellFormed(tok) {
+		return nil, nil, identity.ErrTokenGone
+	}
+	hash := session.HashToken(tok)
+	var t token
+	found, err := s.Store.Get(ctx, identity.ResetTokenKey(hash), &t)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found || s.Now().Unix() >= t.ExpiresAt {
+		return nil, nil, identity.ErrTokenGone
+	}
+	u, err := s.Users.Get(ctx, t.UserID)
+	if fault.Is(err, fault.NotFound) {
+		return nil, nil, identity.ErrTokenGone
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.ResetTokenHash != hash || u.Status != identity.Active {
+		return nil, nil, identity.ErrTokenGone
+	}
+	return &t, u, nil
+}
+
+// Questions returns the three questions of the token's user, in the order
+// they were chosen.
+func (s *Service) Questions(ctx context.Context, tok string) ([]identity.Question, error) {
+	_, u, err := s.lookup(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	qs := make([]identity.Question, 0, len(u.SecurityAnswers))
+	for _, a := range u.SecurityAnswers {
+		text, _ := identity.QuestionText(a.QuestionID)
+		qs = append(qs, identity.Question{ID: a.QuestionID, Text: text})
+	}
+	return qs, nil
+}
+
+var errAnswers = fault.New(fault.Forbidden, "answers_incorrect", "one or more answers are not right")
+
+// Confirm spends the token: with the right answers and an acceptable new
+// password the password is replaced, the lockout cleared and every session
+// ended. Wrong answers are 403 and the third burns the token; a refused
+// password is 422 and leaves the token usable.
+func (s *Service) Confirm(ctx context.Context, tok string, answers []identity.AnswerInput, newPassword string, c identity.Client) error {
+	t, u, err := s.lookup(ctx, tok)
+	if err != nil {
+		return err
+	}
+	if !s.Users.CheckAnswers(u, answers) {
+		return s.wrongAnswers(ctx, t, u, c)
+	}
+	if err := s.Users.CheckNewPassword(u, newPassword); err != nil {
+		return err
+	}
+	return s.Users.ChangePassword(ctx, identity.PasswordChange{
+		User: u, Password: newPassword, ResetToken: session.HashToken(tok), Action: audit.PasswordReset, Client: c,
+	})
+}
+
+// wrongAnswers counts a wrong set of answers; the third burns the token and
+// tells the user.
+func (s *Service) wrongAnswers(ctx context.Context, t *token, u *identity.User, c identity.Client) error {
+	var after struct {
+		WrongAnswers int `dynamodbav:"wrongAnswers"`
+	}
+	exists := expression.AttributeExists(expression.Name("PK"))
+	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(1)), &exists, &after)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return identity.ErrTokenGone
+	}
+	if err != nil {
+		return fmt.Errorf("count wrong answers: %w", err)
+	}
+	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.ResetAnswersWrong, IP: c.IP, UserAgent: c.UserAgent,
+		Details: map[string]string{"attempt": fmt.Sprint(after.WrongAnswers)}})
+	if after.WrongAnswers < MaxWrongAnswers {
+		return errAnswers
+	}
+	if err := s.burn(ctx, t); err != nil {
+		return err
+	}
+	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.ResetTokenBurnt, IP: c.IP, UserAgent: c.UserAgent})
+	if err := s.Mail.Send(ctx, mail.Message{To: u.Email, Template: "reset_burnt", Data: map[string]any{
+		"Name": u.Name, "Attempts": MaxWrongAnswers, "ForgotURL": s.PortalURL + "/forgot-password",
+	}}); err != nil {
+		s.Log.ErrorContext(ctx, "reset-burnt email not sent", "user_id", u.ID, "err", err.Error())
+	}
+	return errAnswers
+}
+
+// burn deletes the token and the user's pointer to it.
+func (s *Service) burn(ctx context.Context, t *token) error {
+	del, err := store.TxDelete(s.Store.Table, t.Key, nil)
+	if err != nil {
+		return err
+	}
+	hash := t.PK[len("RESET#"):]
+	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
+	unpoint, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + t.UserID, SK: "PROFILE"},
+		expression.Remove(expression.Name("resetTokenHash")), &cond)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Transact(ctx, []types.TransactWriteItem{del, unpoint}); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("burn reset token: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) record(ctx context.Context, e audit.Event) {
+	if e.At.IsZero() {
+		e.At = s.Now()
+	}
+	if err := s.Audit.Record(ctx, e); err != nil {
+		s.Log.ErrorContext(ctx, "audit event not written", "action", e.Action, "err", err.Error())
+	}
+}
