@@ -7,7 +7,7 @@ GO ?= go
 CACHE := $(CURDIR)/.cache
 BIN := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := auth password-reset
+FUNCTIONS := auth password-reset web
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
@@ -31,6 +31,9 @@ build-AuthFunction:
 
 build-PasswordResetFunction:
 	$(call lambda,password-reset)
+
+build-WebFunction:
+	$(call lambda,web)
 
 $(BIN)/stack: $(shell find infra shared -name '*.go' -not -name '*_test.go') go.mod
 	$(GO) build -o $@ ./infra/cmd/stack

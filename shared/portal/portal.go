@@ -23,6 +23,7 @@ import (
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
+	"github.com/partner-portal/portal/shared/webpage"
 )
 
 // Deps are the long-lived things every handler is built from. Build them once
@@ -106,6 +107,7 @@ func Functions() []Function {
 	return []Function{
 		{Name: "auth", LogicalID: "AuthFunction", Routes: AuthRoutes},
 		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: PasswordResetRoutes},
+		{Name: "web", LogicalID: "WebFunction", Routes: WebRoutes},
 	}
 }
 
@@ -124,6 +126,15 @@ func AuthRoutes(d *Deps) *httpapi.Router {
 func PasswordResetRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&reset.Handler{Resets: d.Resets, Users: d.Users, Sessions: d.Sessions}).Register(rt)
+	return rt
+}
+
+// WebRoutes are the routes of the web function: the sign-in page and the
+// pages' own assets.
+func WebRoutes(d *Deps) *httpapi.Router {
+	rt := httpapi.NewRouter()
+	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(identity.SignInPage))
+	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(webpage.ServeAsset))
 	return rt
 }
 

@@ -127,8 +127,20 @@ func TestResetInBrowser(t *testing.T) {
 	}
 	saveArtifact(t, "reset-success.png", shot)
 
-	if r, _ := e.signIn(email, newPassword); r.Status != 201 {
-		t.Errorf("sign-in with the password set in the browser = %d; want 201", r.Status)
+	// The success page's link leads to sign-in, where the new password works.
+	do(chromedp.Click(chromedp.CSS("#sign-in-link")), chromedp.WaitVisible(chromedp.CSS("#sign-in-form")),
+		chromedp.SetValue(chromedp.CSS("#email"), email),
+		chromedp.SetValue(chromedp.CSS("#password"), oldPassword),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#errors")))
+	if got := text("#errors"); !strings.Contains(got, "email or password is not right") {
+		t.Errorf("sign-in with the old password shows %q", got)
+	}
+	do(chromedp.SetValue(chromedp.CSS("#password"), newPassword),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#signed-in")))
+	if got := text("#who"); !strings.Contains(got, email) {
+		t.Errorf("signed in as %q; want %s", got, email)
 	}
 	if got := testenv.WaitMails(t, email, 2); len(got) != 2 {
 		t.Errorf("mails = %s; want the link and the change notice", subjects(got))

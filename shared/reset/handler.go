@@ -27,7 +27,6 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("PUT /v1/me/security-answers", h.Sessions.Require(h.changeAnswers))
 	rt.HandleHTTP("GET /reset-password", http.HandlerFunc(h.resetPage))
 	rt.HandleHTTP("GET /forgot-password", http.HandlerFunc(h.forgotPage))
-	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(serveAsset))
 }
 
 func client(r *http.Request) identity.Client {

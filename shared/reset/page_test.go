@@ -40,11 +40,17 @@ func TestResetPageHeadersAndContent(t *testing.T) {
 		}
 		checkPageHeaders(t, r)
 	}
+	r = e.call("GET", "/sign-in", "", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `id="sign-in-form"`) {
+		t.Errorf("GET /sign-in = %d", r.Status)
+	}
+	checkPageHeaders(t, r)
+	checkOwnResourcesOnly(t, string(r.Body))
 	r = e.call("GET", "/forgot-password", "", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "Forgot your password?") {
 		t.Errorf("GET /forgot-password = %d", r.Status)
 	}
-	for _, asset := range []string{"/assets/reset.js", "/assets/portal.css"} {
+	for _, asset := range []string{"/assets/reset.js", "/assets/portal.css", "/assets/sign-in.js"} {
 		if r := e.call("GET", asset, "", nil); r.Status != 200 || len(r.Body) < 100 || r.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("GET %s = %d", asset, r.Status)
 		}

@@ -1,0 +1,65 @@
+// Package webpage holds what the portal's few HTML pages share: their
+// security headers, their own stylesheet and scripts (no third-party
+// resources), and rendering through html/template.
+package webpage
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"path"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+)
+
+//go:embed assets/*
+var assetFS embed.FS
+
+// CSP is the Content-Security-Policy of every page: only the portal's own
+// scripts, styles and API, no inline code, no framing.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+
+// Headers sets the headers every page carries: no third-party anything, no
+// framing, no Referer leaving with a token, nothing cached.
+func Headers(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// Render executes the named template of t with data and writes it as a page
+// with the given status.
+func Render(w http.ResponseWriter, r *http.Request, t *template.Template, name string, status int, data any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		httpapi.WriteError(w, r, fault.Wrap(fault.Internal, "internal", "something went wrong on our side", err))
+		return
+	}
+	Headers(w)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+var assetTypes = map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+// ServeAsset serves GET /assets/{file}: the pages' own CSS and JavaScript.
+func ServeAsset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, err := assetFS.ReadFile("assets/" + name)
+	ct, known := assetTypes[path.Ext(name)]
+	if err != nil || !known {
+		httpapi.WriteError(w, r, fault.New(fault.NotFound, "not_found", "no such file"))
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(b)
+}
