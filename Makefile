@@ -7,7 +7,7 @@ GO ?= go
 CACHE := $(CURDIR)/.cache
 BIN := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := auth password-reset web
+FUNCTIONS := auth password-reset accounts web
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
@@ -31,6 +31,9 @@ build-AuthFunction:
 
 build-PasswordResetFunction:
 	$(call lambda,password-reset)
+
+build-AccountsFunction:
+	$(call lambda,accounts)
 
 build-WebFunction:
 	$(call lambda,web)

@@ -6,7 +6,9 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
 )
@@ -36,9 +38,42 @@ var Users = []User{
 	{"user@importer.example", "Uma User", ""},
 }
 
-// Run creates every seeded user that does not exist yet and returns how many
-// it created.
-func Run(ctx context.Context, users *identity.Service, password string) (int, error) {
+// Run creates every seeded user that does not exist yet, and the importer's
+// organisation and account (owned by owner@importer.example, with
+// user@importer.example as a user, assigned to scss@portal.example). It
+// returns how many users it created.
+func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, password string) (int, error) {
+	created, err := seedUsers(ctx, users, password)
+	if err != nil {
+		return created, err
+	}
+	ids := map[string]string{}
+	for _, su := range Users {
+		u, found, err := users.FindByEmail(ctx, su.Email)
+		if err != nil || !found {
+			return created, fmt.Errorf("seed: read back %s: found=%v %v", su.Email, found, err)
+		}
+		ids[su.Email] = u.ID
+	}
+	err = accs.SeedAccount(ctx,
+		accounts.Organization{ID: OrgID, Name: "Importer Example Group"},
+		accounts.Account{ID: AccountID, Name: "Importer Example Inc.", EntityType: "importer",
+			Programs: []string{"ctpat_security", "ctpat_trade_compliance"}, SpecialistID: ids["scss@portal.example"],
+			ReviewDueDate: time.Now().UTC().AddDate(0, 6, 0).Format("2006-01-02")},
+		[]accounts.SeedMember{
+			{UserID: ids["owner@importer.example"], Email: "owner@importer.example", Role: accounts.Owner},
+			{UserID: ids["user@importer.example"], Email: "user@importer.example", Role: accounts.User},
+		})
+	return created, err
+}
+
+// Fixed ids of the seeded organisation and account.
+const (
+	OrgID     = "seed-importer-group"
+	AccountID = "seed-importer-account"
+)
+
+func seedUsers(ctx context.Context, users *identity.Service, password string) (int, error) {
 	created := 0
 	for _, su := range Users {
 		nu, err := identity.SignUpRequest{Email: su.Email, Password: password, Name: su.Name, SecurityAnswers: Answers}.Validate()

@@ -14,11 +14,11 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 func TestSeedIsIdempotent(t *testing.T) {
 	d := testenv.Deps(t)
 	ctx := context.Background()
-	n, err := seed.Run(ctx, d.Users, seed.DefaultPassword)
+	n, err := seed.Run(ctx, d.Users, d.Accounts, seed.DefaultPassword)
 	if err != nil || n != len(seed.Users) {
 		t.Fatalf("first seed = %d, %v; want %d users", n, err, len(seed.Users))
 	}
-	n, err = seed.Run(ctx, d.Users, seed.DefaultPassword)
+	n, err = seed.Run(ctx, d.Users, d.Accounts, seed.DefaultPassword)
 	if err != nil || n != 0 {
 		t.Fatalf("second seed = %d, %v; want nothing new", n, err)
 	}
@@ -31,7 +31,15 @@ func TestSeedIsIdempotent(t *testing.T) {
 			t.Errorf("%s has role %q; want %q", su.Email, u.StaffRole, su.Role)
 		}
 	}
-	if _, err := seed.Run(ctx, d.Users, "short"); err == nil {
+	owner, _, err := d.Users.FindByEmail(ctx, "owner@importer.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ms, err := d.Users.Me(ctx, owner.ID)
+	if err != nil || len(ms) != 1 || ms[0].AccountID != seed.AccountID || ms[0].Role != "owner" {
+		t.Errorf("the seeded owner's memberships = %+v, %v; want owner of the seeded account", ms, err)
+	}
+	if _, err := seed.Run(ctx, d.Users, d.Accounts, "short"); err == nil {
 		t.Errorf("seeding with a password the policy refuses = nil error")
 	}
 }

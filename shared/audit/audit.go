@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -191,4 +193,18 @@ func decodeCursor(cursor, pkName, pk string) (map[string]types.AttributeValue, e
 		return nil, errCursor
 	}
 	return av, nil
+}
+
+// PageQuery reads the ?limit= (1 to 200, default 50) and ?cursor= of a
+// listing request.
+func PageQuery(r *http.Request) (cursor string, limit int, err error) {
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			return "", 0, fault.New(fault.Invalid, "invalid_limit", "limit must be a number from 1 to 200")
+		}
+		limit = n
+	}
+	return r.URL.Query().Get("cursor"), limit, nil
 }

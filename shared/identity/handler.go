@@ -2,10 +2,8 @@ package identity
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/partner-portal/portal/shared/audit"
-	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/session"
@@ -178,15 +176,11 @@ func (h *Handler) userAudit(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := h.Users.staffPairOrSelf(r.Context(), session.From(r.Context()).UserID, target); err != nil {
 		return err
 	}
-	limit := 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 200 {
-			return fault.New(fault.Invalid, "invalid_limit", "limit must be a number from 1 to 200")
-		}
-		limit = n
+	cursor, limit, err := audit.PageQuery(r)
+	if err != nil {
+		return err
 	}
-	page, err := h.Audit.ForUser(r.Context(), target, r.URL.Query().Get("cursor"), limit)
+	page, err := h.Audit.ForUser(r.Context(), target, cursor, limit)
 	if err != nil {
 		return err
 	}

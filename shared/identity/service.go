@@ -56,6 +56,14 @@ type Service struct {
 	PortalURL string
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Scope narrows a specialist's staff actions to the users of the
+	// accounts they see (assigned to them, or in the shared pool).
+	Scope Scope
+}
+
+// Scope answers whether a specialist may act on a user.
+type Scope interface {
+	SCSSMayActOn(ctx context.Context, scssID, userID string) (bool, error)
 }
 
 // Client is who is asking: for the audit trail.
@@ -246,9 +254,9 @@ const (
 var errNotStaff = fault.New(fault.Forbidden, "forbidden", "only authority staff may do this")
 
 // MayActOn decides whether actor may act on target as staff. Admins act on
-// anyone but themselves; an SCSS acts on trade partners, not on staff.
-// (With accounts, an SCSS is further limited to the users of the accounts
-// assigned to them and of the shared pool.)
+// anyone but themselves; an SCSS acts on trade partners, not on staff (and,
+// through Scope, only on the users of accounts assigned to them or in the
+// shared pool).
 func MayActOn(actor, target *User) error {
 	switch {
 	case actor.StaffRole != Admin && actor.StaffRole != SCSS:
@@ -311,6 +319,15 @@ func (s *Service) staffPair(ctx context.Context, actorID, targetID string) (*Use
 	}
 	if err := MayActOn(actor, target); err != nil {
 		return nil, nil, err
+	}
+	if actor.StaffRole == SCSS {
+		ok, err := s.Scope.SCSSMayActOn(ctx, actor.ID, target.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			return nil, nil, fault.New(fault.Forbidden, "forbidden", "this user belongs to no account assigned to you or in the shared pool")
+		}
 	}
 	return actor, target, nil
 }

@@ -173,8 +173,15 @@ func TestUnlockByStaff(t *testing.T) {
 	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(other, goodPassword), nil); r.Status != 403 {
 		t.Errorf("unlock by a partner = %d; want 403", r.Status)
 	}
-	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(scss, goodPassword), nil); r.Status != 204 {
-		t.Fatalf("unlock by an SCSS = %d %s; want 204", r.Status, r.Body)
+	// A user of no account is not in any specialist's scope (the accounts
+	// tests cover the assigned and pooled cases).
+	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(scss, goodPassword), nil); r.Status != 403 {
+		t.Errorf("unlock by an SCSS of a user of no account = %d %s; want 403", r.Status, r.Body)
+	}
+	admin := testenv.Email("admin")
+	e.staff(admin, identity.Admin)
+	if r := e.call("POST", "/v1/users/"+id+"/unlock", e.signIn(admin, goodPassword), nil); r.Status != 204 {
+		t.Fatalf("unlock by an admin = %d %s; want 204", r.Status, r.Body)
 	}
 	e.signIn(email, goodPassword)
 	if r := e.call("POST", "/v1/users/no-such-user/unlock", e.signIn(scss, goodPassword), nil); r.Status != 404 {

@@ -38,39 +38,8 @@ const (
 	SecurityQuestions = 3
 )
 
-// invalid collects field problems into one 400 whose code names the first
-// field (invalid_email, invalid_security_answers, …) and whose details list
-// every one.
-type invalid []fault.Detail
-
-func (v *invalid) add(field, format string, args ...any) {
-	*v = append(*v, fault.Detail{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-func (v invalid) err() error {
-	if len(v) == 0 {
-		return nil
-	}
-	code := "invalid_" + snake(v[0].Field)
-	msg := fmt.Sprintf("%s: %s", v[0].Field, v[0].Message)
-	if len(v) > 1 {
-		msg += fmt.Sprintf(" (and %d more)", len(v)-1)
-	}
-	return fault.WithDetails(fault.Invalid, code, msg, v)
-}
-
-// snake turns a JSON field name (securityAnswers) into snake case.
-func snake(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsUpper(r) {
-			b.WriteByte('_')
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// invalid collects field problems into one 400 (see fault.Fields).
+type invalid = fault.Fields
 
 // Validate checks a sign-up request field by field and returns the user to
 // create (password policy aside: that is a 422 from the service).
@@ -79,27 +48,27 @@ func (r SignUpRequest) Validate() (NewUser, error) {
 	email, err := mail.Normalize(r.Email)
 	switch {
 	case strings.TrimSpace(r.Email) == "":
-		v.add("email", "is required")
+		v.Add("email", "is required")
 	case err != nil:
-		v.add("email", "is not a valid email address")
+		v.Add("email", "is not a valid email address")
 	}
 	name := strings.Join(strings.Fields(r.Name), " ")
 	switch {
 	case name == "":
-		v.add("name", "is required")
+		v.Add("name", "is required")
 	case utf8.RuneCountInString(name) > MaxNameLength:
-		v.add("name", "is longer than %d characters", MaxNameLength)
+		v.Add("name", "is longer than %d characters", MaxNameLength)
 	case !printable(name):
-		v.add("name", "contains control characters")
+		v.Add("name", "contains control characters")
 	}
 	switch {
 	case r.Password == "":
-		v.add("password", "is required")
+		v.Add("password", "is required")
 	case len(r.Password) > MaxPasswordBytes:
-		v.add("password", "is longer than %d bytes", MaxPasswordBytes)
+		v.Add("password", "is longer than %d bytes", MaxPasswordBytes)
 	}
 	validateAnswers(&v, "securityAnswers", r.SecurityAnswers)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return NewUser{}, err
 	}
 	return NewUser{Email: email, Password: r.Password, Name: name, Answers: r.SecurityAnswers}, nil
@@ -107,26 +76,26 @@ func (r SignUpRequest) Validate() (NewUser, error) {
 
 func validateAnswers(v *invalid, field string, answers []AnswerInput) {
 	if len(answers) != SecurityQuestions {
-		v.add(field, "must hold exactly %d answers, to %d different questions", SecurityQuestions, SecurityQuestions)
+		v.Add(field, "must hold exactly %d answers, to %d different questions", SecurityQuestions, SecurityQuestions)
 		return
 	}
 	seen := map[string]bool{}
 	for i, a := range answers {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if _, ok := QuestionText(a.QuestionID); !ok {
-			v.add(f+".questionId", "is not a question of the catalogue (GET /v1/security-questions)")
+			v.Add(f+".questionId", "is not a question of the catalogue (GET /v1/security-questions)")
 		} else if seen[a.QuestionID] {
-			v.add(f+".questionId", "repeats a question; choose %d different ones", SecurityQuestions)
+			v.Add(f+".questionId", "repeats a question; choose %d different ones", SecurityQuestions)
 		}
 		seen[a.QuestionID] = true
 		norm := NormalizeAnswer(a.Answer)
 		switch {
 		case norm == "":
-			v.add(f+".answer", "is required")
+			v.Add(f+".answer", "is required")
 		case utf8.RuneCountInString(norm) > MaxAnswerLength:
-			v.add(f+".answer", "is longer than %d characters", MaxAnswerLength)
+			v.Add(f+".answer", "is longer than %d characters", MaxAnswerLength)
 		case !printable(norm):
-			v.add(f+".answer", "contains control characters")
+			v.Add(f+".answer", "contains control characters")
 		}
 	}
 }
@@ -136,16 +105,16 @@ func validateAnswers(v *invalid, field string, answers []AnswerInput) {
 func (r SignInRequest) Validate() error {
 	var v invalid
 	if strings.TrimSpace(r.Email) == "" {
-		v.add("email", "is required")
+		v.Add("email", "is required")
 	} else if len(r.Email) > mail.MaxAddressLength {
-		v.add("email", "is longer than %d characters", mail.MaxAddressLength)
+		v.Add("email", "is longer than %d characters", mail.MaxAddressLength)
 	}
 	if r.Password == "" {
-		v.add("password", "is required")
+		v.Add("password", "is required")
 	} else if len(r.Password) > MaxPasswordBytes {
-		v.add("password", "is longer than %d bytes", MaxPasswordBytes)
+		v.Add("password", "is longer than %d bytes", MaxPasswordBytes)
 	}
-	return v.err()
+	return v.Err()
 }
 
 func printable(s string) bool {
@@ -162,7 +131,7 @@ func printable(s string) bool {
 func ValidateAnswers(field string, answers []AnswerInput) error {
 	var v invalid
 	validateAnswers(&v, field, answers)
-	return v.err()
+	return v.Err()
 }
 
 // ValidateNewPassword checks that a new password was sent as field, and is
@@ -171,9 +140,9 @@ func ValidateNewPassword(field, pw string) error {
 	var v invalid
 	switch {
 	case pw == "":
-		v.add(field, "is required")
+		v.Add(field, "is required")
 	case len(pw) > MaxPasswordBytes:
-		v.add(field, "is longer than %d bytes", MaxPasswordBytes)
+		v.Add(field, "is longer than %d bytes", MaxPasswordBytes)
 	}
-	return v.err()
+	return v.Err()
 }

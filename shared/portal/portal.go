@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 
+	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/health"
@@ -39,6 +40,7 @@ type Deps struct {
 	Sessions *session.Service
 	Users    *identity.Service
 	Resets   *reset.Service
+	Accounts *accounts.Service
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -84,6 +86,10 @@ func (d *Deps) build(now func() time.Time) error {
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
+	d.Accounts = &accounts.Service{
+		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+	}
+	d.Users.Scope = d.Accounts
 	d.Resets = &reset.Service{
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, Config: d.Config.Resets,
 		PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
@@ -107,6 +113,7 @@ func Functions() []Function {
 	return []Function{
 		{Name: "auth", LogicalID: "AuthFunction", Routes: AuthRoutes},
 		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: PasswordResetRoutes},
+		{Name: "accounts", LogicalID: "AccountsFunction", Routes: AccountsRoutes},
 		{Name: "web", LogicalID: "WebFunction", Routes: WebRoutes},
 	}
 }
@@ -129,11 +136,20 @@ func PasswordResetRoutes(d *Deps) *httpapi.Router {
 	return rt
 }
 
-// WebRoutes are the routes of the web function: the sign-in page and the
-// pages' own assets.
+// AccountsRoutes are the routes of the accounts function: organisations,
+// trade accounts, links, invitations, account users and the account audit.
+func AccountsRoutes(d *Deps) *httpapi.Router {
+	rt := httpapi.NewRouter()
+	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	return rt
+}
+
+// WebRoutes are the routes of the web function: the sign-in and
+// invitation pages and the pages' own assets.
 func WebRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(identity.SignInPage))
+	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(accounts.AcceptPage))
 	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(webpage.ServeAsset))
 	return rt
 }

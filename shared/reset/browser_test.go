@@ -1,48 +1,13 @@
 package reset_test
 
 import (
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/testenv"
 )
-
-// browser starts headless Chromium (Debian's, installed by make test) and
-// returns a context driving one tab.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := os.Getenv("CHROMIUM")
-	if path == "" {
-		var err error
-		if path, err = exec.LookPath("chromium"); err != nil {
-			t.Fatalf("no chromium on PATH (make test installs it with infra/scripts/ensure-chromium.sh): %v", err)
-		}
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(900, 1100),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
-	return ctx
-}
 
 // TestResetInBrowser drives journey 3 in a real browser: open the emailed
 // link, see the token leave the address bar, get a wrong answer and a weak
@@ -56,7 +21,7 @@ func TestResetInBrowser(t *testing.T) {
 		t.Fatalf("mails = %d; want the reset link", len(mails))
 	}
 	link, _ := tokenFrom(t, mails[0])
-	ctx := browser(t)
+	ctx := testenv.Browser(t)
 	do := func(steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -125,7 +90,10 @@ func TestResetInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveArtifact(t, "reset-success.png", shot)
+	if len(shot) < 1000 {
+		t.Fatalf("screenshot of %d bytes", len(shot))
+	}
+	testenv.SaveArtifact(t, "reset-success.png", shot)
 
 	// The success page's link leads to sign-in, where the new password works.
 	do(chromedp.Click(chromedp.CSS("#sign-in-link")), chromedp.WaitVisible(chromedp.CSS("#sign-in-form")),
@@ -151,25 +119,4 @@ func TestResetInBrowser(t *testing.T) {
 	if got := text("h1"); got != "This link no longer works" {
 		t.Errorf("spent link shows %q", got)
 	}
-}
-
-// saveArtifact keeps a file of the test run under artifacts/ at the module
-// root (git-ignored).
-func saveArtifact(t *testing.T, name string, b []byte) {
-	t.Helper()
-	root, err := localstack.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if len(b) < 1000 {
-		t.Fatalf("screenshot of %d bytes", len(b))
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", filepath.Join(dir, name))
 }

@@ -97,7 +97,7 @@ func run() error {
 	}
 
 	seedPassword := envOr("SEED_PASSWORD", seed.DefaultPassword)
-	created, err := seed.Run(ctx, deps.Users, seedPassword)
+	created, err := seed.Run(ctx, deps.Users, deps.Accounts, seedPassword)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,24 @@
+// Command accounts is the Lambda function for organisations, trade accounts,
+// links, memberships and invitations.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/partner-portal/portal/shared/portal"
+)
+
+func main() {
+	deps, err := portal.FromEnv(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "accounts:", err)
+		os.Exit(1)
+	}
+	h := portal.Handler(deps, portal.AccountsRoutes(deps))
+	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+}

@@ -1,0 +1,129 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// Principal is who is asking: a signed-in user and their staff role.
+type Principal struct {
+	UserID    string
+	Email     string
+	Name      string
+	StaffRole identity.StaffRole
+}
+
+// Staff reports whether the principal is authority staff.
+func (p Principal) Staff() bool { return p.StaffRole == identity.Admin || p.StaffRole == identity.SCSS }
+
+// Action is something done to an account.
+type Action int
+
+// The actions the authorisation point decides.
+const (
+	View        Action = iota // read the account (members, staff who see it)
+	ManageUsers               // list, deactivate users (the AO, staff who see it)
+	Invite                    // invite users (the AO)
+	ChangeRoles               // change a member's role (the AO)
+	EditProfile               // answer the security profile (members)
+	Review                    // review the profile (staff who see it)
+)
+
+var (
+	errAccountNotFound = fault.New(fault.NotFound, "account_not_found", "no such account")
+	errForbidden       = fault.New(fault.Forbidden, "forbidden", "your role on this account does not allow this")
+)
+
+// SeesAccount reports whether staff member p sees account a: admins see all,
+// a specialist the accounts assigned to them and the shared pool (accounts
+// with no specialist).
+func SeesAccount(p Principal, a *Account) bool {
+	switch p.StaffRole {
+	case identity.Admin:
+		return true
+	case identity.SCSS:
+		return a.SpecialistID == "" || a.SpecialistID == p.UserID
+	}
+	return false
+}
+
+// Authorize is the one place that decides whether p may do action on the
+// account. An account p cannot see at all (another organisation's, or a
+// specialist's not assigned to them) is 404, whatever ids are sent; one p
+// sees but may not act on this way is 403. It returns the account and p's
+// role on it ("" for staff).
+func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, a Action) (*Account, string, error) {
+	acc, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, "", err
+	}
+	if p.Staff() {
+		if !SeesAccount(p, acc) {
+			return nil, "", errAccountNotFound
+		}
+		switch a {
+		case View, ManageUsers, Review:
+			return acc, "", nil
+		default:
+			return nil, "", errForbidden
+		}
+	}
+	var m Member
+	found, err := s.Store.Get(ctx, memberKey(accountID, p.UserID), &m)
+	if err != nil {
+		return nil, "", fmt.Errorf("read membership: %w", err)
+	}
+	if !found {
+		return nil, "", errAccountNotFound
+	}
+	switch a {
+	case View, EditProfile:
+		return acc, m.Role, nil
+	case ManageUsers, Invite, ChangeRoles:
+		if m.Role == Owner {
+			return acc, m.Role, nil
+		}
+	}
+	return nil, "", errForbidden
+}
+
+// account reads an account, or errAccountNotFound.
+func (s *Service) account(ctx context.Context, id string) (*Account, error) {
+	var acc Account
+	found, err := s.Store.Get(ctx, accountKey(id), &acc)
+	if err != nil {
+		return nil, fmt.Errorf("read account: %w", err)
+	}
+	if !found {
+		return nil, errAccountNotFound
+	}
+	return &acc, nil
+}
+
+// SCSSMayActOn reports whether the specialist may act on the user as staff:
+// the user belongs to an account assigned to the specialist or in the shared
+// pool. (identity uses it for unlock and suspend.)
+func (s *Service) SCSSMayActOn(ctx context.Context, scssID, userID string) (bool, error) {
+	var mirrors []identity.Membership
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+userID, "SK", "MEMBER#"), true, &mirrors); err != nil {
+		return false, fmt.Errorf("read memberships: %w", err)
+	}
+	p := Principal{UserID: scssID, StaffRole: identity.SCSS}
+	for _, m := range mirrors {
+		acc, err := s.account(ctx, m.AccountID)
+		if fault.Is(err, fault.NotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if SeesAccount(p, acc) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

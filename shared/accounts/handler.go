@@ -1,0 +1,190 @@
+package accounts
+
+import (
+	"net/http"
+
+	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/session"
+)
+
+// Handler serves the routes of the accounts function.
+type Handler struct {
+	Accounts *Service
+	Sessions *session.Service
+	Audit    *audit.Log
+}
+
+// Register mounts the routes on rt. Every route runs with a session and asks
+// Authorize (directly or through the service) before it reads or writes.
+func (h *Handler) Register(rt *httpapi.Router) {
+	rt.Handle("POST /v1/organizations", h.with(h.createOrganization))
+	rt.Handle("GET /v1/organizations/{orgId}", h.with(h.getOrganization))
+	rt.Handle("POST /v1/organizations/{orgId}/accounts", h.with(h.createAccount))
+	rt.Handle("POST /v1/organizations/{orgId}/links", h.with(h.link))
+	rt.Handle("DELETE /v1/organizations/{orgId}/links/{linkId}", h.with(h.unlink))
+	rt.Handle("POST /v1/accounts/{accountId}/invitations", h.with(h.invite))
+	rt.Handle("POST /v1/invitations/{token}/accept", h.with(h.accept))
+	rt.Handle("GET /v1/accounts/{accountId}/users", h.with(h.users))
+	rt.Handle("POST /v1/accounts/{accountId}/users/{userId}/deactivate", h.with(h.deactivate))
+	rt.Handle("PUT /v1/accounts/{accountId}/users/{userId}/role", h.with(h.changeRole))
+	rt.Handle("GET /v1/accounts/{accountId}/audit", h.with(h.accountAudit))
+}
+
+// principalFunc is a handler that knows who is asking.
+type principalFunc func(w http.ResponseWriter, r *http.Request, p Principal) error
+
+// with requires a session and loads the principal (its staff role lives on
+// the user, so a role change takes effect at once).
+func (h *Handler) with(f principalFunc) httpapi.HandlerFunc {
+	return h.Sessions.Require(func(w http.ResponseWriter, r *http.Request) error {
+		u, err := h.Accounts.Users.Get(r.Context(), session.From(r.Context()).UserID)
+		if err != nil {
+			return err
+		}
+		r = r.WithContext(withClient(r.Context(), httpapi.ClientIP(r), r.UserAgent()))
+		return f(w, r, Principal{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: u.StaffRole})
+	})
+}
+
+func (h *Handler) createOrganization(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req OrganizationRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	name, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	o, err := h.Accounts.CreateOrganization(r.Context(), p, name)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": o.ID})
+	return nil
+}
+
+func (h *Handler) getOrganization(w http.ResponseWriter, r *http.Request, p Principal) error {
+	v, err := h.Accounts.GetOrganization(r.Context(), p, r.PathValue("orgId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req AccountRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	na, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	acc, err := h.Accounts.CreateAccount(r.Context(), p, r.PathValue("orgId"), na)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": acc.ID, "reviewDueDate": acc.ReviewDueDate})
+	return nil
+}
+
+func (h *Handler) link(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req LinkRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	rel, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	l, err := h.Accounts.LinkAccounts(r.Context(), p, r.PathValue("orgId"), req.FromAccountID, req.ToAccountID, rel)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, l)
+	return nil
+}
+
+func (h *Handler) unlink(w http.ResponseWriter, r *http.Request, p Principal) error {
+	if err := h.Accounts.UnlinkAccounts(r.Context(), p, r.PathValue("orgId"), r.PathValue("linkId")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) invite(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req InvitationRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	email, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	if err := h.Accounts.Invite(r.Context(), p, r.PathValue("accountId"), email, req.Role); err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"email": email, "role": req.Role, "status": "invited"})
+	return nil
+}
+
+func (h *Handler) accept(w http.ResponseWriter, r *http.Request, p Principal) error {
+	m, err := h.Accounts.Accept(r.Context(), p, r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"membership": m})
+	return nil
+}
+
+func (h *Handler) users(w http.ResponseWriter, r *http.Request, p Principal) error {
+	us, err := h.Accounts.ListUsers(r.Context(), p, r.PathValue("accountId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"users": us})
+	return nil
+}
+
+func (h *Handler) deactivate(w http.ResponseWriter, r *http.Request, p Principal) error {
+	if err := h.Accounts.Deactivate(r.Context(), p, r.PathValue("accountId"), r.PathValue("userId")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) changeRole(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req RoleRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	if err := h.Accounts.ChangeRole(r.Context(), p, r.PathValue("accountId"), r.PathValue("userId"), req.Role); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) accountAudit(w http.ResponseWriter, r *http.Request, p Principal) error {
+	accountID := r.PathValue("accountId")
+	if _, _, err := h.Accounts.Authorize(r.Context(), p, accountID, ManageUsers); err != nil {
+		return err
+	}
+	cursor, limit, err := audit.PageQuery(r)
+	if err != nil {
+		return err
+	}
+	page, err := h.Audit.ForAccount(r.Context(), accountID, cursor, limit)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, page)
+	return nil
+}

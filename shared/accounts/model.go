@@ -1,0 +1,109 @@
+// Package accounts is the portal's trade organisations and accounts: who
+// belongs to which account in which role, invitations, links between
+// accounts, the specialist assigned to each account, and the one place that
+// decides whether a principal may act on an account.
+package accounts
+
+import (
+	"time"
+
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// EntityTypes are the kinds of trade account the programme knows.
+var EntityTypes = []string{
+	"importer", "exporter", "customs_broker", "highway_carrier", "rail_carrier", "sea_carrier", "air_carrier",
+	"consolidator", "third_party_logistics_provider", "marine_port_terminal_operator", "foreign_manufacturer",
+	"ftz_operator", "facility_operator", "surety", "protest_filer",
+}
+
+// Programs are the partnership programmes an account can take part in.
+var Programs = []string{"ctpat_security", "ctpat_trade_compliance"}
+
+// Roles of a member of an account.
+const (
+	Owner = "owner" // the account owner (AO)
+	POC   = "poc"   // a point of contact
+	User  = "user"  // a partner user
+)
+
+// Roles is every role, in order of authority.
+var Roles = []string{Owner, POC, User}
+
+// Organization is a trade organisation grouping accounts.
+type Organization struct {
+	store.Key
+	ID        string    `dynamodbav:"id" json:"id"`
+	Name      string    `dynamodbav:"name" json:"name"`
+	CreatedAt time.Time `dynamodbav:"createdAt" json:"createdAt"`
+}
+
+// Account is a trade account in a programme.
+type Account struct {
+	store.Key
+	GSI3PK        string    `dynamodbav:"GSI3PK,omitempty" json:"-"`
+	GSI3SK        string    `dynamodbav:"GSI3SK,omitempty" json:"-"`
+	ID            string    `dynamodbav:"id" json:"id"`
+	OrgID         string    `dynamodbav:"orgId" json:"organizationId"`
+	OrgName       string    `dynamodbav:"orgName" json:"organizationName"`
+	Name          string    `dynamodbav:"name" json:"name"`
+	EntityType    string    `dynamodbav:"entityType" json:"entityType"`
+	Programs      []string  `dynamodbav:"programs" json:"programs"`
+	SpecialistID  string    `dynamodbav:"specialistId,omitempty" json:"specialistId,omitempty"`
+	ReviewDueDate string    `dynamodbav:"reviewDueDate" json:"reviewDueDate"`
+	Contacts      []string  `dynamodbav:"contacts,omitempty" json:"-"` // AO and POC emails, for reminders
+	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
+}
+
+// Summary is the copy of an account kept in its organisation's partition.
+type Summary struct {
+	store.Key
+	AccountID  string   `dynamodbav:"accountId" json:"id"`
+	Name       string   `dynamodbav:"name" json:"name"`
+	EntityType string   `dynamodbav:"entityType" json:"entityType"`
+	Programs   []string `dynamodbav:"programs" json:"programs"`
+}
+
+// Link records a relationship between two accounts of an organisation.
+type Link struct {
+	store.Key
+	ID           string `dynamodbav:"id" json:"id"`
+	From         string `dynamodbav:"from" json:"fromAccountId"`
+	To           string `dynamodbav:"to" json:"toAccountId"`
+	Relationship string `dynamodbav:"relationship" json:"relationship"`
+}
+
+// Member is a user's membership seen from the account.
+type Member struct {
+	store.Key
+	UserID   string    `dynamodbav:"userId"`
+	Email    string    `dynamodbav:"email"`
+	Role     string    `dynamodbav:"role"`
+	JoinedAt time.Time `dynamodbav:"joinedAt"`
+}
+
+// Invitation is a pending invitation to join an account.
+type Invitation struct {
+	store.Key
+	AccountID string    `dynamodbav:"accountId"`
+	Email     string    `dynamodbav:"email"`
+	Role      string    `dynamodbav:"role"`
+	InvitedBy string    `dynamodbav:"invitedBy"`
+	CreatedAt time.Time `dynamodbav:"createdAt"`
+	ExpiresAt int64     `dynamodbav:"expiresAt"`
+}
+
+func orgKey(id string) store.Key           { return store.Key{PK: "ORG#" + id, SK: "ORG"} }
+func summaryKey(org, acc string) store.Key { return store.Key{PK: "ORG#" + org, SK: "ACCOUNT#" + acc} }
+func accountKey(id string) store.Key       { return store.Key{PK: "ACCOUNT#" + id, SK: "ACCOUNT"} }
+func memberKey(acc, user string) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: "MEMBER#" + user}
+}
+func mirrorKey(user, acc string) store.Key { return store.Key{PK: "USER#" + user, SK: "MEMBER#" + acc} }
+func inviteKey(hash string) store.Key      { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
+func pointerKey(acc, email string) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: "INVITE#" + email}
+}
+func linkKey(org, from, to string) store.Key {
+	return store.Key{PK: "ORG#" + org, SK: "LINK#" + from + "#" + to}
+}

@@ -1,0 +1,56 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// SeedAccount writes an organisation and an account with fixed ids, and
+// makes the given users members, for demo data. What exists is left alone,
+// so running it again changes nothing.
+func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account, members []SeedMember) error {
+	org.Key = orgKey(org.ID)
+	org.CreatedAt = s.Now().UTC()
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("seed organisation: %w", err)
+	}
+	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC()
+	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
+	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
+	if err != nil {
+		return err
+	}
+	putSum, err := store.TxPut(s.Store.Table, Summary{Key: summaryKey(org.ID, acc.ID), AccountID: acc.ID, Name: acc.Name,
+		EntityType: acc.EntityType, Programs: acc.Programs}, nil)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Transact(ctx, []types.TransactWriteItem{putAcc, putSum}); err != nil {
+		if errors.Is(err, store.ErrConditionFailed) {
+			return nil // seeded before
+		}
+		return fmt.Errorf("seed account: %w", err)
+	}
+	for _, m := range members {
+		_, items, err := s.memberItems(&acc, m.UserID, m.Email, m.Role)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.Transact(ctx, items); err != nil {
+			return fmt.Errorf("seed member %s: %w", m.Email, err)
+		}
+	}
+	return nil
+}
+
+// SeedMember is a user to make a member when seeding.
+type SeedMember struct {
+	UserID, Email, Role string
+}
