@@ -2,8 +2,10 @@ package accounts
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/session"
 )
@@ -29,6 +31,75 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/accounts/{accountId}/users/{userId}/deactivate", h.with(h.deactivate))
 	rt.Handle("PUT /v1/accounts/{accountId}/users/{userId}/role", h.with(h.changeRole))
 	rt.Handle("GET /v1/accounts/{accountId}/audit", h.with(h.accountAudit))
+	rt.Handle("POST /v1/accounts/{accountId}/owner-change-requests", h.with(h.applyOwnerChange))
+	rt.Handle("GET /v1/owner-change-requests", h.with(h.ownerChanges))
+	rt.Handle("POST /v1/owner-change-requests/{id}/decision", h.with(h.decideOwnerChange))
+}
+
+func (h *Handler) applyOwnerChange(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var app OwnerChangeApplication
+	if err := httpapi.DecodeJSON(r, &app); err != nil {
+		return err
+	}
+	app, err := app.Validate(h.Accounts.Now().UTC())
+	if err != nil {
+		return err
+	}
+	req, err := h.Accounts.ApplyOwnerChange(r.Context(), p, r.PathValue("accountId"), app)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": req.ID, "status": req.Status})
+	return nil
+}
+
+func (h *Handler) ownerChanges(w http.ResponseWriter, r *http.Request, p Principal) error {
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = "pending"
+	}
+	if status != "pending" && status != "approved" && status != "rejected" {
+		return fault.New(fault.Invalid, "invalid_status", "status must be pending, approved or rejected")
+	}
+	reqs, err := h.Accounts.OwnerChangeRequests(r.Context(), p, status)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"requests": reqs})
+	return nil
+}
+
+// DecisionRequest is the body of POST /v1/owner-change-requests/{id}/decision.
+type DecisionRequest struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+// Validate checks the decision and the comment.
+func (d DecisionRequest) Validate() error {
+	var p problems
+	if d.Decision != "approve" && d.Decision != "reject" {
+		p.Add("decision", "must be approve or reject")
+	}
+	if len(d.Comment) > MaxJustification {
+		p.Add("comment", "is longer than %d characters", MaxJustification)
+	}
+	return p.Err()
+}
+
+func (h *Handler) decideOwnerChange(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var d DecisionRequest
+	if err := httpapi.DecodeJSON(r, &d); err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if err := h.Accounts.DecideOwnerChange(r.Context(), p, r.PathValue("id"), d.Decision, strings.TrimSpace(d.Comment)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // principalFunc is a handler that knows who is asking.

@@ -1,0 +1,170 @@
+package accounts_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+)
+
+func TestValidators(t *testing.T) {
+	today := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"12-3456789", true}, {"123456789", false}, {"12-345678", false}, {"AB-3456789", false}, {"00-0000000", false}, {" 12-3456789", false}} {
+		if got := accounts.ValidEIN(tt.in); got != tt.want {
+			t.Errorf("ValidEIN(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"12/31", true}, {"02/29", true}, {"02/30", false}, {"04/31", false}, {"13/01", false}, {"1/31", false}, {"12-31", false}, {"00/10", false}} {
+		if got := accounts.ValidFiscalYearEnd(tt.in); got != tt.want {
+			t.Errorf("ValidFiscalYearEnd(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"1980-05-17", true}, {"1900-01-01", true}, {"1899-12-31", false}, {"2026-11-24", true}, {"2026-11-25", false}, {"1980-02-30", false}, {"17/05/1980", false}} {
+		if got := accounts.ValidDateOfBirth(tt.in, today); got != tt.want {
+			t.Errorf("ValidDateOfBirth(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"+1 (202) 555-0143", true}, {"202.555.0143", true}, {"555-01", false}, {"+1 202 555 0143 ext 9", false}, {"++12025550143", false}, {"1234567890123456", false}} {
+		if got := accounts.ValidPhone(tt.in); got != tt.want {
+			t.Errorf("ValidPhone(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"PO Box 123", true}, {"P.O. Box 123", true}, {"p o box 9", true}, {"POB 77", true}, {"P.O.B. 12", true},
+		{"Post Office Box 5", true}, {"Postal Box 8", true}, {"pobox 4", true}, {"Box 12", true}, {"PO #12", true}, {"P.O. 123", true},
+		{"1200 Harbor Blvd", false}, {"15 Boxwood Lane", false}, {"7 Post Office Road", false}, {"22 Pond Street", false}, {"Apt 4B", false},
+		{"9 Poplar Ave", false}, {"500 Pobst Drive", false},
+	} {
+		if got := accounts.IsPOBox(tt.in); got != tt.want {
+			t.Errorf("IsPOBox(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func goodApplication() map[string]any {
+	return map[string]any{
+		"ein": "12-3456789", "companyName": "Acme Imports LLC", "fiscalYearEnd": "12/31",
+		"address":       map[string]string{"street": "1200 Harbor Blvd", "city": "Long Beach", "state": "CA", "postalCode": "90802", "country": "us"},
+		"newOwner":      map[string]string{"name": "Nora Newowner", "dateOfBirth": "1980-05-17", "phone": "+1 (562) 555-0143", "email": testenv.Email("newao")},
+		"justification": "Our previous account owner retired in October; Nora now runs trade compliance.",
+	}
+}
+
+// TestOwnerChangeJourney: every field wrong, then right, then decided.
+func TestOwnerChangeJourney(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(true)
+	bad := map[string]any{
+		"ein": "123456789", "companyName": "", "fiscalYearEnd": "02/30",
+		"address":       map[string]string{"street": "P.O. Box 42", "city": "", "postalCode": "", "country": "USA"},
+		"newOwner":      map[string]string{"name": "", "dateOfBirth": "1899-12-31", "phone": "12", "email": "nope"},
+		"justification": "short",
+	}
+	r := e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, bad)
+	var body struct {
+		Error struct {
+			Code    string         `json:"code"`
+			Details []fault.Detail `json:"details"`
+		} `json:"error"`
+	}
+	if err := jsonUnmarshal(r.Body, &body); err != nil || r.Status != 400 || body.Error.Code != "invalid_ein" {
+		t.Fatalf("every field wrong = %d %s; want 400 invalid_ein", r.Status, r.Body)
+	}
+	var fields []string
+	for _, d := range body.Error.Details {
+		fields = append(fields, d.Field)
+	}
+	want := "ein,companyName,fiscalYearEnd,address.street,address.city,address.postalCode,address.country,newOwner.name,newOwner.dateOfBirth,newOwner.phone,newOwner.email,justification"
+	if strings.Join(fields, ",") != want {
+		t.Errorf("fields named = %v\nwant %s", fields, want)
+	}
+	if r := e.call("POST", "/v1/accounts/nope/owner-change-requests", w.user, goodApplication()); r.Status != 404 {
+		t.Errorf("unknown account = %d; want 404", r.Status)
+	}
+	app := goodApplication()
+	newAO := app["newOwner"].(map[string]string)["email"]
+	id := e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, app), 201).JSON()["id"].(string)
+
+	if r := e.call("GET", "/v1/owner-change-requests", w.scss, nil); r.Status != 403 {
+		t.Errorf("an SCSS lists requests = %d; want 403 (admins decide)", r.Status)
+	}
+	list := e.must(e.call("GET", "/v1/owner-change-requests?status=pending", w.admin, nil), 200).JSON()["requests"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["application"].(map[string]any)["address"].(map[string]any)["country"] != "US" {
+		t.Fatalf("pending requests = %v", list)
+	}
+	if r := e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.owner, map[string]string{"decision": "approve"}); r.Status != 403 {
+		t.Errorf("the AO decides = %d; want 403", r.Status)
+	}
+	if r := e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.admin, map[string]string{"decision": "maybe"}); r.Status != 400 {
+		t.Errorf("unknown decision = %d; want 400", r.Status)
+	}
+	e.must(e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.admin, map[string]string{"decision": "approve", "comment": "Verified by phone."}), 204)
+	if r := e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.admin, map[string]string{"decision": "reject"}); r.Status != 409 {
+		t.Errorf("deciding twice = %d; want 409", r.Status)
+	}
+	// Both sides hear: the applicant gets the decision, the new AO an invitation as owner.
+	applicant := testenv.WaitMails(t, w.userEmail, 2)
+	if len(applicant) != 2 || !strings.Contains(applicant[1].Subject, "approved") || !strings.Contains(applicant[1].Body.Text, "Verified by phone.") {
+		t.Errorf("applicant mails = %+v", applicant)
+	}
+	tok := e.invitation(newAO, 1)
+	e.signUp(newAO, "")
+	m := e.must(e.call("POST", "/v1/invitations/"+tok+"/accept", e.signIn(newAO), nil), 200).JSON()["membership"].(map[string]any)
+	if m["role"] != "owner" || m["accountId"] != w.accountID {
+		t.Errorf("new AO membership = %v", m)
+	}
+	if list := e.must(e.call("GET", "/v1/owner-change-requests?status=approved", w.admin, nil), 200).JSON()["requests"].([]any); len(list) != 1 {
+		t.Errorf("approved requests = %d; want 1", len(list))
+	}
+}
+
+// FuzzOwnerChangeApplication decodes and validates arbitrary applications:
+// no panic, every rejection a 400 naming fields, every acceptance valid by
+// each validator.
+func FuzzOwnerChangeApplication(f *testing.F) {
+	f.Add([]byte(`{"ein":"12-3456789","companyName":"A","fiscalYearEnd":"12/31","address":{"street":"1 Main St","city":"X","postalCode":"1","country":"US"},"newOwner":{"name":"N","dateOfBirth":"1980-01-01","phone":"5555555555","email":"a@b.example"},"justification":"twenty characters ok!"}`))
+	f.Add([]byte(`{"address":{"street":"P.O. Box 1"},"newOwner":{"dateOfBirth":"0000-00-00"}}`))
+	f.Add([]byte(`{"fiscalYearEnd":"02/29","newOwner":{"phone":"+++"}}`))
+	today := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var a accounts.OwnerChangeApplication
+		if err := httpapi.DecodeJSONBody(bytes.NewReader(body), &a); err != nil {
+			if fault.As(err).Kind == fault.Internal {
+				t.Fatalf("decode(%q) = %v", body, err)
+			}
+			return
+		}
+		got, err := a.Validate(today)
+		if err != nil {
+			fe := fault.As(err)
+			if fe.Kind != fault.Invalid || len(fe.Details) == 0 || !strings.HasPrefix(fe.Code, "invalid_") {
+				t.Fatalf("Validate(%q) = %v; want a 400 naming fields", body, err)
+			}
+			return
+		}
+		if !accounts.ValidEIN(got.EIN) || !accounts.ValidFiscalYearEnd(got.FiscalYearEnd) || accounts.IsPOBox(got.Address.Street) ||
+			accounts.IsPOBox(got.Address.Street2) || !accounts.ValidDateOfBirth(got.NewOwner.DateOfBirth, today) || !accounts.ValidPhone(got.NewOwner.Phone) {
+			t.Fatalf("accepted %+v", got)
+		}
+	})
+}
