@@ -11,7 +11,7 @@ FUNCTIONS := auth password-reset accounts web
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
-.PHONY: build run test lint bench stack clean
+.PHONY: build run test lint bench stack clean legacy-import
 
 ## build: one linux/arm64 bootstrap per function under build/<name>/
 build:
@@ -53,6 +53,15 @@ run: $(BIN)/portal
 test: $(BIN)/stack
 	infra/scripts/ensure-chromium.sh
 	$(BIN)/stack -- $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## legacy-import: load legacy credentials into the table of a running
+## `make run` (FILE defaults to the sample in testdata/)
+FILE ?= testdata/legacy-users.json
+legacy-import:
+	TABLE_NAME=partner-portal BUCKET_NAME=partner-portal-evidence PORTAL_URL=http://127.0.0.1:8080 \
+	MAIL_FROM=no-reply@portal.example AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 \
+	AWS_ACCESS_KEY_ID=portallocal AWS_SECRET_ACCESS_KEY=portallocalsecret AWS_REGION=us-east-1 \
+	$(GO) run ./infra/cmd/legacy-import -file $(FILE)
 
 ## stack: only the local services, printing their endpoints
 stack: $(BIN)/stack

@@ -7,6 +7,7 @@ import (
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/session"
 )
 
@@ -34,6 +35,42 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/accounts/{accountId}/owner-change-requests", h.with(h.applyOwnerChange))
 	rt.Handle("GET /v1/owner-change-requests", h.with(h.ownerChanges))
 	rt.Handle("POST /v1/owner-change-requests/{id}/decision", h.with(h.decideOwnerChange))
+	rt.Handle("POST /v1/legacy-sync", h.with(h.legacySync))
+}
+
+// LegacySyncRequest is the body of POST /v1/legacy-sync.
+type LegacySyncRequest struct {
+	LegacyUserID   string `json:"legacyUserId"`
+	LegacyPassword string `json:"legacyPassword"`
+}
+
+// Validate checks the request's shape.
+func (l LegacySyncRequest) Validate() error {
+	var p problems
+	if strings.TrimSpace(l.LegacyUserID) == "" || len(l.LegacyUserID) > 64 {
+		p.Add("legacyUserId", "is required, at most 64 characters")
+	}
+	if l.LegacyPassword == "" || len(l.LegacyPassword) > 1024 {
+		p.Add("legacyPassword", "is required, at most 1024 bytes")
+	}
+	return p.Err()
+}
+
+func (h *Handler) legacySync(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req LegacySyncRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	added, err := h.Accounts.SyncLegacy(r.Context(), p, strings.TrimSpace(req.LegacyUserID), req.LegacyPassword,
+		identity.Client{IP: httpapi.ClientIP(r), UserAgent: r.UserAgent()})
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"memberships": added})
+	return nil
 }
 
 func (h *Handler) applyOwnerChange(w http.ResponseWriter, r *http.Request, p Principal) error {

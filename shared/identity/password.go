@@ -135,6 +135,15 @@ func (s *Service) VerifyPassword(ctx context.Context, u *User, pw string, c Clie
 	if s.Hasher.Verify(pw, u.PasswordHash) {
 		return nil
 	}
+	if err := s.CountFailure(ctx, u, c); err != nil {
+		return err
+	}
+	return fault.New(fault.Forbidden, "password_incorrect", "the current password is not right")
+}
+
+// CountFailure counts a failed password check of a signed-in user (a wrong
+// current password, a wrong legacy password) toward their lockout.
+func (s *Service) CountFailure(ctx context.Context, u *User, c Client) error {
 	n, err := s.countFailure(ctx, u.ID)
 	if err != nil {
 		return err
@@ -145,7 +154,7 @@ func (s *Service) VerifyPassword(ctx context.Context, u *User, pw string, c Clie
 		}
 	}
 	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordCheckFailed, IP: c.IP, UserAgent: c.UserAgent})
-	return fault.New(fault.Forbidden, "password_incorrect", "the current password is not right")
+	return nil
 }
 
 // SetAnswers replaces the user's three security answers (validated).

@@ -1,0 +1,163 @@
+package accounts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// LegacyMembership is an account role the legacy system granted.
+type LegacyMembership struct {
+	AccountID string `json:"accountId" dynamodbav:"accountId"`
+	Role      string `json:"role" dynamodbav:"role"`
+}
+
+// LegacyUser is a credential of the legacy system, as the import file holds
+// it: an argon2id hash, never a password.
+type LegacyUser struct {
+	LegacyUserID string             `json:"legacyUserId"`
+	PasswordHash string             `json:"passwordHash"`
+	Memberships  []LegacyMembership `json:"memberships"`
+}
+
+type legacyItem struct {
+	store.Key
+	LegacyUserID string             `dynamodbav:"legacyUserId"`
+	PasswordHash string             `dynamodbav:"passwordHash"`
+	Memberships  []LegacyMembership `dynamodbav:"memberships"`
+	SyncedBy     string             `dynamodbav:"syncedBy,omitempty"`
+	SyncedAt     *time.Time         `dynamodbav:"syncedAt,omitempty"`
+	ImportedAt   time.Time          `dynamodbav:"importedAt"`
+}
+
+func legacyKey(id string) store.Key { return store.Key{PK: "LEGACY#" + id, SK: "LEGACY"} }
+
+// ReadLegacyFile parses an import file ({"users":[…]}) and checks every
+// record: an id, an argon2id PHC hash, known roles.
+func ReadLegacyFile(r io.Reader) ([]LegacyUser, error) {
+	var f struct {
+		Users []LegacyUser `json:"users"`
+	}
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("read legacy file: %w", err)
+	}
+	for i, u := range f.Users {
+		switch {
+		case strings.TrimSpace(u.LegacyUserID) == "" || len(u.LegacyUserID) > 64:
+			return nil, fmt.Errorf("record %d: legacyUserId is missing or too long", i)
+		case !strings.HasPrefix(u.PasswordHash, "$argon2id$"):
+			return nil, fmt.Errorf("record %d (%s): passwordHash is not an argon2id PHC string", i, u.LegacyUserID)
+		}
+		if _, err := password.Verify("", u.PasswordHash); errors.Is(err, password.ErrMalformed) {
+			return nil, fmt.Errorf("record %d (%s): %w", i, u.LegacyUserID, err)
+		}
+		for _, m := range u.Memberships {
+			if m.AccountID == "" || !slices.Contains(Roles, m.Role) {
+				return nil, fmt.Errorf("record %d (%s): membership %+v needs an accountId and a role of %v", i, u.LegacyUserID, m, Roles)
+			}
+		}
+	}
+	return f.Users, nil
+}
+
+// ImportLegacy stores legacy credentials; ones already imported are left
+// alone (a synced credential stays synced). It returns how many were new.
+func (s *Service) ImportLegacy(ctx context.Context, users []LegacyUser) (int, error) {
+	added := 0
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	for _, u := range users {
+		it := legacyItem{Key: legacyKey(u.LegacyUserID), LegacyUserID: u.LegacyUserID, PasswordHash: u.PasswordHash,
+			Memberships: u.Memberships, ImportedAt: s.Now().UTC()}
+		err := s.Store.Put(ctx, it, &notExists)
+		if errors.Is(err, store.ErrConditionFailed) {
+			continue
+		}
+		if err != nil {
+			return added, fmt.Errorf("import %s: %w", u.LegacyUserID, err)
+		}
+		added++
+	}
+	return added, nil
+}
+
+var errAlreadySynced = fault.New(fault.Conflict, "already_synced", "this legacy user id was already synced")
+
+// SyncLegacy adds the memberships of a legacy credential to the signed-in
+// user. A wrong or unknown legacy id or password answers like a failed
+// sign-in and counts toward the user's lockout; a legacy id syncs once
+// (a conditional write, so concurrent attempts give one success).
+func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyPassword string, c identity.Client) ([]identity.Membership, error) {
+	var it legacyItem
+	found, err := s.Store.Get(ctx, legacyKey(legacyID), &it)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Users.Hasher.Verify(legacyPassword, it.PasswordHash) || !found {
+		u, err := s.Users.Get(ctx, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Users.CountFailure(ctx, u, c); err != nil {
+			return nil, err
+		}
+		return nil, identity.ErrInvalidCredentials
+	}
+	if it.SyncedBy != "" {
+		return nil, errAlreadySynced
+	}
+	now := s.Now().UTC()
+	cond := expression.AttributeNotExists(expression.Name("syncedBy"))
+	claim, err := store.TxUpdate(s.Store.Table, it.Key, expression.Set(expression.Name("syncedBy"), expression.Value(p.UserID)).
+		Set(expression.Name("syncedAt"), expression.Value(now)), &cond)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{claim}
+	var added []identity.Membership
+	for _, lm := range it.Memberships {
+		acc, err := s.account(ctx, lm.AccountID)
+		if fault.Is(err, fault.NotFound) {
+			s.Log.WarnContext(ctx, "legacy membership names no account", "legacy_user_id", legacyID, "account_id", lm.AccountID)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		m, join, err := s.memberItems(acc, p.UserID, p.Email, lm.Role)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, join...)
+		added = append(added, *m)
+	}
+	err = s.Store.Transact(ctx, items)
+	var te *store.TxError
+	if errors.As(err, &te) && te.FailedAt(0) {
+		return nil, errAlreadySynced
+	}
+	if err != nil {
+		return nil, fmt.Errorf("legacy sync: %w", err)
+	}
+	for _, m := range added {
+		s.record(ctx, p, m.AccountID, audit.Event{Action: "legacy_synced", Details: map[string]string{"legacyUserId": legacyID, "role": m.Role}})
+	}
+	if added == nil {
+		added = []identity.Membership{}
+	}
+	return added, nil
+}
