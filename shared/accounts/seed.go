@@ -32,20 +32,30 @@ func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{putAcc, putSum}); err != nil {
-		if errors.Is(err, store.ErrConditionFailed) {
-			return nil // seeded before
-		}
+	if err := s.Store.Transact(ctx, []types.TransactWriteItem{putAcc, putSum}); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("seed account: %w", err)
 	}
 	for _, m := range members {
-		_, items, err := s.memberItems(&acc, m.UserID, m.Email, m.Role)
-		if err != nil {
+		if err := s.AddMember(ctx, acc.ID, m.UserID, m.Email, m.Role); err != nil {
 			return err
 		}
-		if err := s.Store.Transact(ctx, items); err != nil {
-			return fmt.Errorf("seed member %s: %w", m.Email, err)
-		}
+	}
+	return nil
+}
+
+// AddMember makes a user a member of the account with role, without an
+// invitation: for seeding and tests. Adding again sets the role.
+func (s *Service) AddMember(ctx context.Context, accountID, userID, email, role string) error {
+	acc, err := s.account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	_, items, err := s.memberItems(acc, userID, email, role)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Transact(ctx, items); err != nil {
+		return fmt.Errorf("add member %s: %w", email, err)
 	}
 	return nil
 }

@@ -1,0 +1,263 @@
+package portal_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/portal"
+)
+
+// The principals of the matrix, in column order.
+var principals = []string{"anonymous", "stranger", "member", "poc", "owner", "scss-unassigned", "scss-assigned", "admin"}
+
+const matrixPassword = "Harbour-Lantern-Tide-2026"
+
+// matrix is one portal with an organisation whose importer account is
+// assigned to one specialist, its owner, POC and user, a user of another
+// organisation, another specialist and an admin.
+type matrix struct {
+	t       *testing.T
+	d       *portal.Deps
+	base    string
+	tokens  map[string]string
+	emails  map[string]string
+	ids     map[string]string
+	org     string
+	account string
+	second  string // another account of the organisation, for links
+	victim  string // a user of the account that no principal is
+}
+
+func newMatrix(t *testing.T) *matrix {
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := testenv.Config(t)
+	cfg.PortalURL = "http://" + srv.Listener.Addr().String()
+	d := testenv.DepsWith(t, cfg)
+	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
+	srv.Start()
+	t.Cleanup(srv.Close)
+	m := &matrix{t: t, d: d, base: cfg.PortalURL, tokens: map[string]string{}, emails: map[string]string{}, ids: map[string]string{}}
+	ctx := context.Background()
+	roles := map[string]identity.StaffRole{"scss-unassigned": identity.SCSS, "scss-assigned": identity.SCSS, "admin": identity.Admin}
+	for _, p := range append(principals[1:], "victim") {
+		m.emails[p] = testenv.Email(p)
+		m.ids[p] = m.user(m.emails[p], roles[p])
+	}
+	m.victim = m.ids["victim"]
+	m.org, m.account = "org-"+m.ids["owner"][:8], "acc-"+m.ids["owner"][:8]
+	members := []accounts.SeedMember{
+		{UserID: m.ids["owner"], Email: m.emails["owner"], Role: accounts.Owner},
+		{UserID: m.ids["poc"], Email: m.emails["poc"], Role: accounts.POC},
+		{UserID: m.ids["member"], Email: m.emails["member"], Role: accounts.User},
+		{UserID: m.victim, Email: m.emails["victim"], Role: accounts.User},
+	}
+	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
+		accounts.Account{ID: m.account, Name: "Matrix Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+			SpecialistID: m.ids["scss-assigned"], ReviewDueDate: "2027-01-31"}, members))
+	m.second = "acc2-" + m.ids["owner"][:8]
+	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
+		accounts.Account{ID: m.second, Name: "Matrix Manufacturing", EntityType: "foreign_manufacturer", Programs: []string{"ctpat_security"},
+			SpecialistID: m.ids["scss-assigned"], ReviewDueDate: "2027-01-31"}, nil))
+	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "other-" + m.org, Name: "Elsewhere Ltd"},
+		accounts.Account{ID: "other-" + m.account, Name: "Elsewhere Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+			ReviewDueDate: "2027-01-31"}, []accounts.SeedMember{{UserID: m.ids["stranger"], Email: m.emails["stranger"], Role: accounts.Owner}}))
+	for _, p := range principals[1:] {
+		m.tokens[p] = m.signIn(m.emails[p])
+	}
+	return m
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *matrix) user(email string, role identity.StaffRole) string {
+	m.t.Helper()
+	nu, err := identity.SignUpRequest{Email: email, Password: matrixPassword, Name: "Matrix Person", SecurityAnswers: []identity.AnswerInput{
+		{QuestionID: "q01", Answer: "a"}, {QuestionID: "q02", Answer: "b"}, {QuestionID: "q03", Answer: "c"}}}.Validate()
+	must(m.t, err)
+	nu.StaffRole = role
+	u, err := m.d.Users.SignUp(context.Background(), nu, identity.Client{})
+	must(m.t, err)
+	return u.ID
+}
+
+func (m *matrix) signIn(email string) string {
+	m.t.Helper()
+	r := testenv.Call(m.t, m.base, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": matrixPassword})
+	if r.Status != 201 {
+		m.t.Fatalf("sign in %s = %d %s", email, r.Status, r.Body)
+	}
+	return r.JSON()["token"].(string)
+}
+
+// cell is one request of the matrix: the principal and its token, which a
+// row may replace (signing out needs a session of its own).
+type cell struct {
+	m         *matrix
+	principal string
+	token     string
+}
+
+// row is a route and, for each principal, the status it must get.
+type row struct {
+	route string
+	req   func(c *cell) (path string, body any)
+	want  [8]int // in the order of principals
+}
+
+func fixed(path string, body any) func(*cell) (string, any) {
+	return func(*cell) (string, any) { return path, body }
+}
+
+func application() map[string]any {
+	return map[string]any{
+		"ein": "12-3456789", "companyName": "Matrix Imports LLC", "fiscalYearEnd": "12/31",
+		"address":       map[string]string{"street": "1 Harbor Way", "city": "Oakland", "postalCode": "94607", "country": "US"},
+		"newOwner":      map[string]string{"name": "Nia New", "dateOfBirth": "1985-03-02", "phone": "+1 510 555 0100", "email": testenv.Email("newao")},
+		"justification": "The owner left the company last month.",
+	}
+}
+
+// TestRoleRouteMatrix sends every route of template.yaml as every kind of
+// principal and checks each status. A route of the template without a row
+// fails the test, so a new route must say who may use it.
+func TestRoleRouteMatrix(t *testing.T) {
+	m := newMatrix(t)
+	acc := "/v1/accounts/" + m.account
+	org := "/v1/organizations/" + m.org
+	const (
+		ok, created, accepted, noContent = 200, 201, 202, 204
+		bad, unauth, forbid, missing     = 400, 401, 403, 404
+		gone, policy                     = 410, 422
+	)
+	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
+	session := func(s int) [8]int { return [8]int{unauth, s, s, s, s, s, s, s} }
+	goodSignUp := func(*cell) (string, any) {
+		return "/v1/users", map[string]any{"email": testenv.Email("signup"), "password": matrixPassword, "name": "New Person",
+			"securityAnswers": []map[string]string{{"questionId": "q01", "answer": "a"}, {"questionId": "q02", "answer": "b"}, {"questionId": "q03", "answer": "c"}}}
+	}
+	freshMember := func(*cell) string {
+		email := testenv.Email("leaver")
+		id := m.user(email, "")
+		must(m.t, m.d.Accounts.AddMember(context.Background(), m.account, id, email, accounts.User))
+		return id
+	}
+	rows := []row{
+		{"GET /v1/health", fixed("/v1/health", nil), all(ok)},
+		{"POST /v1/users", goodSignUp, all(created)},
+		{"GET /v1/security-questions", fixed("/v1/security-questions", nil), all(ok)},
+		{"GET /v1/password-policy", fixed("/v1/password-policy", nil), all(ok)},
+		{"POST /v1/sessions", func(*cell) (string, any) {
+			return "/v1/sessions", map[string]string{"email": m.emails["victim"], "password": matrixPassword}
+		}, all(created)},
+		{"DELETE /v1/sessions/current", func(c *cell) (string, any) {
+			if c.token != "" {
+				c.token = m.signIn(m.emails[c.principal])
+			}
+			return "/v1/sessions/current", nil
+		}, session(noContent)},
+		{"GET /v1/sessions", fixed("/v1/sessions", nil), session(ok)},
+		{"DELETE /v1/sessions/{id}", fixed("/v1/sessions/not-one-of-yours", nil), session(missing)},
+		{"GET /v1/me", fixed("/v1/me", nil), session(ok)},
+		{"POST /v1/users/{userId}/unlock", fixed("/v1/users/"+m.victim+"/unlock", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, noContent, noContent}},
+		{"POST /v1/users/{userId}/suspend", fixed("/v1/users/"+m.victim+"/suspend", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, noContent, noContent}},
+		{"POST /v1/users/{userId}/reinstate", fixed("/v1/users/"+m.victim+"/reinstate", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, noContent, noContent}},
+		{"GET /v1/users/{userId}/audit", fixed("/v1/users/"+m.victim+"/audit", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, ok, ok}},
+
+		{"POST /v1/password-resets", fixed("/v1/password-resets", map[string]string{"email": "nobody@trade.test"}), all(accepted)},
+		{"GET /v1/password-resets/{token}", fixed("/v1/password-resets/not-a-token", nil), all(gone)},
+		{"POST /v1/password-resets/{token}", fixed("/v1/password-resets/not-a-token", map[string]any{"newPassword": "Another-Long-Phrase-1",
+			"answers": []map[string]string{{"questionId": "q01", "answer": "a"}, {"questionId": "q02", "answer": "b"}, {"questionId": "q03", "answer": "c"}}}), all(gone)},
+		{"POST /v1/me/password", fixed("/v1/me/password", map[string]string{"currentPassword": matrixPassword, "newPassword": "short"}), session(policy)},
+		{"PUT /v1/me/security-answers", fixed("/v1/me/security-answers", map[string]any{"currentPassword": matrixPassword, "securityAnswers": []any{}}), session(bad)},
+		{"GET /reset-password", fixed("/reset-password", nil), all(gone)},
+		{"GET /forgot-password", fixed("/forgot-password", nil), all(ok)},
+
+		{"POST /v1/organizations", fixed("/v1/organizations", map[string]string{"name": "New Group"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"GET /v1/organizations/{orgId}", fixed(org, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"POST /v1/organizations/{orgId}/accounts", func(*cell) (string, any) {
+			return org + "/accounts", map[string]any{"name": "Matrix Rail", "entityType": "rail_carrier", "programs": []string{"ctpat_security"}, "ownerEmail": testenv.Email("o")}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"POST /v1/organizations/{orgId}/links", fixed(org+"/links", map[string]string{"fromAccountId": m.account, "toAccountId": m.second, "relationship": "Tier II importer of"}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"DELETE /v1/organizations/{orgId}/links/{linkId}", func(c *cell) (string, any) {
+			_, err := m.d.Accounts.LinkAccounts(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.org, m.account, m.second, "supplier of")
+			must(m.t, err)
+			return org + "/links/" + m.account + "." + m.second, nil
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/accounts/{accountId}/invitations", func(*cell) (string, any) {
+			return acc + "/invitations", map[string]string{"email": testenv.Email("inv"), "role": "user"}
+		}, [8]int{unauth, missing, forbid, forbid, created, missing, forbid, forbid}},
+		{"POST /v1/invitations/{token}/accept", fixed("/v1/invitations/not-a-token/accept", nil), session(gone)},
+		{"GET /v1/accounts/{accountId}/users", fixed(acc+"/users", nil), [8]int{unauth, missing, forbid, forbid, ok, missing, ok, ok}},
+		{"POST /v1/accounts/{accountId}/users/{userId}/deactivate", func(c *cell) (string, any) {
+			return acc + "/users/" + freshMember(c) + "/deactivate", nil
+		}, [8]int{unauth, missing, forbid, forbid, noContent, missing, noContent, noContent}},
+		{"PUT /v1/accounts/{accountId}/users/{userId}/role", fixed(acc+"/users/"+m.victim+"/role", map[string]string{"role": "user"}),
+			[8]int{unauth, missing, forbid, forbid, noContent, missing, forbid, forbid}},
+		{"GET /v1/accounts/{accountId}/audit", fixed(acc+"/audit", nil), [8]int{unauth, missing, forbid, forbid, ok, missing, ok, ok}},
+		{"POST /v1/accounts/{accountId}/owner-change-requests", func(*cell) (string, any) { return acc + "/owner-change-requests", application() }, session(created)},
+		{"GET /v1/owner-change-requests", fixed("/v1/owner-change-requests", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"POST /v1/owner-change-requests/{id}/decision", func(*cell) (string, any) {
+			req, err := m.d.Accounts.ApplyOwnerChange(context.Background(), accounts.Principal{UserID: m.ids["owner"], Email: m.emails["owner"]}, m.account, accounts.OwnerChangeApplication{})
+			must(m.t, err)
+			return "/v1/owner-change-requests/" + req.ID + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
+
+		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
+		{"GET /accept-invitation", fixed("/accept-invitation", nil), all(ok)},
+		{"GET /assets/{file}", fixed("/assets/portal.css", nil), all(ok)},
+	}
+
+	tpl, err := testenv.Template()
+	must(t, err)
+	fns, err := tpl.Functions()
+	must(t, err)
+	var routes []string
+	for _, f := range fns {
+		routes = append(routes, f.Routes...)
+	}
+	sort.Strings(routes)
+	covered := map[string]bool{}
+	for _, r := range rows {
+		if !slices.Contains(routes, r.route) {
+			t.Errorf("row %q is not a route of template.yaml", r.route)
+		}
+		covered[r.route] = true
+	}
+	for _, route := range routes {
+		if !covered[route] {
+			t.Errorf("route %q has no row in the role x route matrix: say who may use it", route)
+		}
+	}
+
+	var table strings.Builder
+	for _, r := range rows {
+		method, _, _ := strings.Cut(r.route, " ")
+		fmt.Fprintf(&table, "%-58s", r.route)
+		for i, p := range principals {
+			c := &cell{m: m, principal: p, token: m.tokens[p]}
+			path, body := r.req(c)
+			got := testenv.Call(t, m.base, method, path, c.token, body)
+			fmt.Fprintf(&table, " %3d", got.Status)
+			if got.Status != r.want[i] {
+				t.Errorf("%s as %s = %d %s; want %d", r.route, p, got.Status, got.Body, r.want[i])
+			}
+		}
+		table.WriteString("\n")
+	}
+	t.Logf("statuses (%s):\n%s", strings.Join(principals, ", "), table.String())
+}
