@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/store"
@@ -57,7 +59,7 @@ func SeesAccount(p Principal, a *Account) bool {
 // sees but may not act on this way is 403. It returns the account and p's
 // role on it ("" for staff).
 func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, a Action) (*Account, string, error) {
-	acc, err := s.account(ctx, accountID)
+	acc, m, err := s.accountAndMember(ctx, accountID, p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -72,12 +74,7 @@ func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, 
 			return nil, "", errForbidden
 		}
 	}
-	var m Member
-	found, err := s.Store.Get(ctx, memberKey(accountID, p.UserID), &m)
-	if err != nil {
-		return nil, "", fmt.Errorf("read membership: %w", err)
-	}
-	if !found {
+	if m == nil {
 		return nil, "", errAccountNotFound
 	}
 	switch a {
@@ -89,6 +86,40 @@ func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, 
 		}
 	}
 	return nil, "", errForbidden
+}
+
+// accountAndMember reads the account and, for a partner, their membership,
+// in one BatchGetItem.
+func (s *Service) accountAndMember(ctx context.Context, accountID string, p Principal) (*Account, *Member, error) {
+	keys := []store.Key{accountKey(accountID)}
+	if !p.Staff() {
+		keys = append(keys, memberKey(accountID, p.UserID))
+	}
+	items, err := s.Store.BatchGet(ctx, keys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read account and membership: %w", err)
+	}
+	var acc *Account
+	var m *Member
+	for _, item := range items {
+		sk, _ := item["SK"].(*types.AttributeValueMemberS)
+		switch {
+		case sk != nil && sk.Value == "ACCOUNT":
+			acc = &Account{}
+			if err := unmarshal(item, acc); err != nil {
+				return nil, nil, err
+			}
+		default:
+			m = &Member{}
+			if err := unmarshal(item, m); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if acc == nil {
+		return nil, nil, errAccountNotFound
+	}
+	return acc, m, nil
 }
 
 // account reads an account, or errAccountNotFound.

@@ -142,17 +142,17 @@ func (h *Handler) decideOwnerChange(w http.ResponseWriter, r *http.Request, p Pr
 // principalFunc is a handler that knows who is asking.
 type principalFunc func(w http.ResponseWriter, r *http.Request, p Principal) error
 
-// with requires a session and loads the principal (its staff role lives on
-// the user, so a role change takes effect at once).
+// with requires a session and passes on the principal it names.
 func (h *Handler) with(f principalFunc) httpapi.HandlerFunc {
 	return h.Sessions.Require(func(w http.ResponseWriter, r *http.Request) error {
-		u, err := h.Accounts.Users.Get(r.Context(), session.From(r.Context()).UserID)
-		if err != nil {
-			return err
-		}
 		r = r.WithContext(withClient(r.Context(), httpapi.ClientIP(r), r.UserAgent()))
-		return f(w, r, Principal{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: u.StaffRole})
+		return f(w, r, PrincipalOf(session.From(r.Context())))
 	})
+}
+
+// PrincipalOf is the principal a session names.
+func PrincipalOf(s session.Session) Principal {
+	return Principal{UserID: s.UserID, Email: s.Email, Name: s.Name, StaffRole: identity.StaffRole(s.StaffRole)}
 }
 
 func (h *Handler) createOrganization(w http.ResponseWriter, r *http.Request, p Principal) error {

@@ -87,7 +87,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	var token string
 	var sess session.Session
 	u, err := h.Users.SignIn(r.Context(), req.Email, req.Password, c, func(u *User) (err error) {
-		token, sess, err = h.Sessions.Create(r.Context(), u.ID, c.UserAgent, c.IP)
+		token, sess, err = h.Sessions.Create(r.Context(),
+			session.Owner{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: string(u.StaffRole)}, c.UserAgent, c.IP)
 		return err
 	})
 	if err != nil {

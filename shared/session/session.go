@@ -32,6 +32,17 @@ type Session struct {
 	ExpiresAt         int64     `dynamodbav:"expiresAt"` // idle expiry, also the TTL
 	UserAgent         string    `dynamodbav:"userAgent"`
 	IP                string    `dynamodbav:"ip"`
+	// Who signed in, as they were then: what authorisation needs on every
+	// request without reading the user again. There is no way to change a
+	// staff role or an email, and suspension ends every session.
+	Email     string `dynamodbav:"email"`
+	Name      string `dynamodbav:"name"`
+	StaffRole string `dynamodbav:"staffRole,omitempty"`
+}
+
+// Owner is whose session it is.
+type Owner struct {
+	UserID, Email, Name, StaffRole string
 }
 
 // Config holds the session lifetimes.
@@ -82,8 +93,9 @@ func WellFormed(token string) bool {
 
 func key(hash string) store.Key { return store.Key{PK: "SESSION#" + hash, SK: "SESSION"} }
 
-// Create starts a session for userID and returns its token (shown once).
-func (s *Service) Create(ctx context.Context, userID, userAgent, ip string) (string, Session, error) {
+// Create starts a session for the owner and returns its token (shown once).
+func (s *Service) Create(ctx context.Context, o Owner, userAgent, ip string) (string, Session, error) {
+	userID := o.UserID
 	token, err := NewToken()
 	if err != nil {
 		return "", Session{}, err
@@ -105,6 +117,9 @@ func (s *Service) Create(ctx context.Context, userID, userAgent, ip string) (str
 		ExpiresAt:         minTime(now.Add(s.Config.IdleTimeout), abs).Unix(),
 		UserAgent:         truncate(userAgent, 256),
 		IP:                ip,
+		Email:             o.Email,
+		Name:              o.Name,
+		StaffRole:         o.StaffRole,
 	}
 	if err := s.Store.Put(ctx, sess, nil); err != nil {
 		return "", Session{}, fmt.Errorf("create session: %w", err)

@@ -222,3 +222,29 @@ func KeyPrefix(pkName, pk, skName, prefix string) expression.KeyConditionBuilder
 func KeyBetween(pkName, pk, skName, from, to string) expression.KeyConditionBuilder {
 	return expression.Key(pkName).Equal(expression.Value(pk)).And(expression.Key(skName).Between(expression.Value(from), expression.Value(to)))
 }
+
+// BatchGet reads the items at keys (at most 100) in one BatchGetItem,
+// strongly consistent, retrying what DynamoDB leaves unprocessed. Missing
+// items are simply absent from the result.
+func (s *Store) BatchGet(ctx context.Context, keys []Key) ([]map[string]types.AttributeValue, error) {
+	req := make([]map[string]types.AttributeValue, 0, len(keys))
+	for _, k := range keys {
+		req = append(req, keyAV(k))
+	}
+	in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: req, ConsistentRead: aws.Bool(true)},
+	}}
+	var out []map[string]types.AttributeValue
+	for attempt := 0; len(in.RequestItems) > 0; attempt++ {
+		if attempt == 5 {
+			return nil, fmt.Errorf("batch get: keys left unprocessed after %d attempts", attempt)
+		}
+		res, err := s.DB.BatchGetItem(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("batch get: %w", err)
+		}
+		out = append(out, res.Responses[s.Table]...)
+		in.RequestItems = res.UnprocessedKeys
+	}
+	return out, nil
+}
