@@ -7,7 +7,7 @@ GO ?= go
 CACHE := $(CURDIR)/.cache
 BIN := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := auth password-reset accounts web
+FUNCTIONS := auth password-reset accounts profiles web
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
@@ -34,6 +34,9 @@ build-PasswordResetFunction:
 
 build-AccountsFunction:
 	$(call lambda,accounts)
+
+build-ProfilesFunction:
+	$(call lambda,profiles)
 
 build-WebFunction:
 	$(call lambda,web)

@@ -51,8 +51,10 @@ type Account struct {
 	Programs      []string  `dynamodbav:"programs" json:"programs"`
 	SpecialistID  string    `dynamodbav:"specialistId,omitempty" json:"specialistId,omitempty"`
 	ReviewDueDate string    `dynamodbav:"reviewDueDate" json:"reviewDueDate"`
-	Contacts      []string  `dynamodbav:"contacts,omitempty" json:"-"` // AO and POC emails, for reminders
+	Contacts      []string  `dynamodbav:"contacts,stringset,omitempty" json:"-"` // AO and POC emails, for reminders
 	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
+	ProfileStatus string    `dynamodbav:"profileStatus,omitempty" json:"profileStatus,omitempty"`
+	Cycle         int       `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
 }
 
 // Summary is the copy of an account kept in its organisation's partition.

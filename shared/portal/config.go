@@ -21,6 +21,7 @@ type Config struct {
 	PortalURL   string // PORTAL_URL: base of every emailed link
 	MailFrom    string // MAIL_FROM: sender of every email
 	ConfigSet   string // SES_CONFIGURATION_SET: SES configuration set (bounces), optional
+	PoolMail    string // REVIEW_POOL_EMAIL: where submissions to the shared pool are announced
 	S3PathStyle bool   // S3_FORCE_PATH_STYLE: path-style S3 addressing (MinIO)
 	LogLevel    slog.Level
 
@@ -40,6 +41,7 @@ func LoadConfig(env *config.Env) (Config, error) {
 		PortalURL:   env.URL("PORTAL_URL"),
 		MailFrom:    env.Email("MAIL_FROM"),
 		ConfigSet:   env.String("SES_CONFIGURATION_SET", ""),
+		PoolMail:    env.String("REVIEW_POOL_EMAIL", "scss-pool@portal.example"),
 		S3PathStyle: env.Bool("S3_FORCE_PATH_STYLE", false),
 		Argon2: password.Params{
 			MemoryKiB:   uint32(env.Int("ARGON2_MEMORY_KIB", int(password.DefaultParams.MemoryKiB), 8192, 1<<20)),

@@ -140,7 +140,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	const (
 		ok, created, accepted, noContent = 200, 201, 202, 204
 		bad, unauth, forbid, missing     = 400, 401, 403, 404
-		gone, policy                     = 410, 422
+		conflict, gone, policy           = 409, 410, 422
 	)
 	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
 	session := func(s int) [8]int { return [8]int{unauth, s, s, s, s, s, s, s} }
@@ -216,6 +216,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 			return "/v1/owner-change-requests/" + req.ID + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
+
+		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},
+		{"GET /v1/accounts/{accountId}/profile", fixed(acc+"/profile", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"PUT /v1/accounts/{accountId}/profile/criteria/{criterionId}", func(*cell) (string, any) {
+			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account)
+			must(m.t, err)
+			return acc + "/profile/criteria/vision.1", map[string]any{"answer": "yes", "narrative": "matrix", "version": v.Criteria[0].Draft.Version}
+		}, [8]int{unauth, missing, ok, ok, ok, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/profile/submit", fixed(acc+"/profile/submit", nil), [8]int{unauth, missing, policy, policy, policy, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/review", fixed(acc+"/profile/criteria/vision.1/review", map[string]string{"decision": "approve"}),
+			[8]int{unauth, missing, forbid, forbid, forbid, missing, conflict, conflict}},
+		{"GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/versions", fixed(acc+"/profile/criteria/vision.1/versions", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"GET /v1/reviews", fixed("/v1/reviews?status=submitted", nil), [8]int{unauth, forbid, forbid, forbid, forbid, ok, ok, ok}},
 
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
 		{"GET /accept-invitation", fixed("/accept-invitation", nil), all(ok)},

@@ -21,6 +21,7 @@ import (
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/profile"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
@@ -41,6 +42,7 @@ type Deps struct {
 	Users    *identity.Service
 	Resets   *reset.Service
 	Accounts *accounts.Service
+	Profiles *profile.Service
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -90,6 +92,10 @@ func (d *Deps) build(now func() time.Time) error {
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
 	d.Users.Scope = d.Accounts
+	d.Profiles = &profile.Service{
+		Store: d.Store, Access: d.Accounts, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL,
+		PoolMail: d.Config.PoolMail, Now: now, Log: d.Log, Specialist: d.Users.Get,
+	}
 	d.Resets = &reset.Service{
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, Config: d.Config.Resets,
 		PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
@@ -114,6 +120,7 @@ func Functions() []Function {
 		{Name: "auth", LogicalID: "AuthFunction", Routes: AuthRoutes},
 		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: PasswordResetRoutes},
 		{Name: "accounts", LogicalID: "AccountsFunction", Routes: AccountsRoutes},
+		{Name: "profiles", LogicalID: "ProfilesFunction", Routes: ProfilesRoutes},
 		{Name: "web", LogicalID: "WebFunction", Routes: WebRoutes},
 	}
 }
@@ -141,6 +148,14 @@ func PasswordResetRoutes(d *Deps) *httpapi.Router {
 func AccountsRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	return rt
+}
+
+// ProfilesRoutes are the routes of the profiles function: the criteria, the
+// security profile, submission, review, versions and the review queue.
+func ProfilesRoutes(d *Deps) *httpapi.Router {
+	rt := httpapi.NewRouter()
+	(&profile.Handler{Profiles: d.Profiles, Sessions: d.Sessions}).Register(rt)
 	return rt
 }
 

@@ -1,0 +1,178 @@
+package profile
+
+import (
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/criteria"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/session"
+)
+
+// Handler serves the routes of the profiles function.
+type Handler struct {
+	Profiles *Service
+	Sessions *session.Service
+}
+
+// Register mounts the routes on rt.
+func (h *Handler) Register(rt *httpapi.Router) {
+	rt.Handle("GET /v1/criteria", h.with(h.criteria))
+	rt.Handle("GET /v1/accounts/{accountId}/profile", h.with(h.get))
+	rt.Handle("PUT /v1/accounts/{accountId}/profile/criteria/{criterionId}", h.with(h.save))
+	rt.Handle("POST /v1/accounts/{accountId}/profile/submit", h.with(h.submit))
+	rt.Handle("POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/review", h.with(h.review))
+	rt.Handle("GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/versions", h.with(h.versions))
+	rt.Handle("GET /v1/reviews", h.with(h.queue))
+}
+
+type principalFunc func(w http.ResponseWriter, r *http.Request, p accounts.Principal) error
+
+func (h *Handler) with(f principalFunc) httpapi.HandlerFunc {
+	return h.Sessions.Require(func(w http.ResponseWriter, r *http.Request) error {
+		return f(w, r, accounts.PrincipalOf(session.From(r.Context())))
+	})
+}
+
+func (h *Handler) criteria(w http.ResponseWriter, r *http.Request, _ accounts.Principal) error {
+	et := r.URL.Query().Get("entityType")
+	list := criteria.Catalogue
+	if et != "" {
+		if !slicesContains(accounts.EntityTypes, et) {
+			return fault.WithDetails(fault.Invalid, "invalid_entity_type", "entityType: is not a known entity type",
+				[]fault.Detail{{Field: "entityType", Message: "must be one of " + strings.Join(accounts.EntityTypes, ", ")}})
+		}
+		list = criteria.ForEntityType(et)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"categories": criteria.Categories, "criteria": list})
+	return nil
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	v, err := h.Profiles.Get(r.Context(), p, r.PathValue("accountId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// SaveRequest is the body of PUT …/profile/criteria/{criterionId}.
+type SaveRequest struct {
+	Answer    string `json:"answer"`
+	Narrative string `json:"narrative"`
+	Version   *int   `json:"version"`
+}
+
+// Validate checks the answer, the narrative and the version.
+func (s SaveRequest) Validate() error {
+	var p fault.Fields
+	if !slicesContains(Answers, s.Answer) {
+		p.Add("answer", "must be one of %s", strings.Join(Answers, ", "))
+	}
+	if n := utf8.RuneCountInString(s.Narrative); n > MaxNarrative {
+		p.Add("narrative", "is %d characters; the most is %d", n, MaxNarrative)
+	}
+	if strings.IndexFunc(s.Narrative, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0 {
+		p.Add("narrative", "contains control characters")
+	}
+	if s.Version == nil || *s.Version < 0 {
+		p.Add("version", "is required: the draft version you read (0 for a first answer)")
+	}
+	return p.Err()
+}
+
+func (h *Handler) save(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	var req SaveRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	cv, err := h.Profiles.Save(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Answer, req.Narrative, *req.Version)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	if err := h.Profiles.Submit(r.Context(), p, r.PathValue("accountId")); err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": Submitted})
+	return nil
+}
+
+// ReviewRequest is the body of POST …/criteria/{criterionId}/review.
+type ReviewRequest struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+// Validate checks the decision; a return needs a comment saying why.
+func (rr ReviewRequest) Validate() error {
+	var p fault.Fields
+	if rr.Decision != "approve" && rr.Decision != "return" {
+		p.Add("decision", "must be approve or return")
+	}
+	if rr.Decision == "return" && strings.TrimSpace(rr.Comment) == "" {
+		p.Add("comment", "is required when returning a criterion: say what to change")
+	}
+	if utf8.RuneCountInString(rr.Comment) > MaxNarrative {
+		p.Add("comment", "is longer than %d characters", MaxNarrative)
+	}
+	return p.Err()
+}
+
+func (h *Handler) review(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	var req ReviewRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	cv, err := h.Profiles.Decide(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Decision, strings.TrimSpace(req.Comment))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+func (h *Handler) versions(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	vs, err := h.Profiles.Versions(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"versions": vs})
+	return nil
+}
+
+func (h *Handler) queue(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	if st := r.URL.Query().Get("status"); st != "" && st != Submitted {
+		return fault.New(fault.Invalid, "invalid_status", "status must be submitted")
+	}
+	q, err := h.Profiles.Queue(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"reviews": q})
+	return nil
+}

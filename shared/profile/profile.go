@@ -1,0 +1,512 @@
+// Package profile is a trade account's security profile: an answer,
+// narrative and evidence for every criterion that applies to the account,
+// drafted by its members, submitted, and approved or returned criterion by
+// criterion by a specialist. Each approval is kept as an immutable version.
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/criteria"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/mail"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// Answers a criterion can have.
+var Answers = []string{"yes", "no", "not_applicable"}
+
+// MaxNarrative is the longest narrative, in characters.
+const MaxNarrative = 4000
+
+// Statuses of a profile.
+const (
+	Draft     = "draft"
+	Submitted = "submitted"
+	Approved  = "approved"
+	Returned  = "returned"
+)
+
+// Review states of a criterion.
+const (
+	ReviewNone     = "none"
+	ReviewPending  = "pending"
+	ReviewApproved = "approved"
+	ReviewReturned = "returned"
+)
+
+// Snapshot is an answer as it stood: the draft, or an approved version.
+type Snapshot struct {
+	Answer     string     `dynamodbav:"answer" json:"answer"`
+	Narrative  string     `dynamodbav:"narrative" json:"narrative"`
+	Evidence   []string   `dynamodbav:"evidence" json:"evidence"`
+	Version    int        `dynamodbav:"version,omitempty" json:"version,omitempty"`
+	ReviewerID string     `dynamodbav:"reviewerId,omitempty" json:"reviewerId,omitempty"`
+	ApprovedAt *time.Time `dynamodbav:"approvedAt,omitempty" json:"approvedAt,omitempty"`
+	Cycle      int        `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
+}
+
+// Review is where a criterion stands with the specialist.
+type Review struct {
+	State   string `dynamodbav:"state" json:"state"`
+	Comment string `dynamodbav:"comment,omitempty" json:"comment,omitempty"`
+}
+
+// answerItem is one criterion's answer on an account.
+type answerItem struct {
+	store.Key
+	CriterionID string    `dynamodbav:"criterionId"`
+	Draft       Snapshot  `dynamodbav:"draft"`
+	Version     int       `dynamodbav:"version"`
+	Review      Review    `dynamodbav:"review"`
+	Approved    *Snapshot `dynamodbav:"approved,omitempty"`
+	Approvals   int       `dynamodbav:"approvals"`
+	UpdatedAt   time.Time `dynamodbav:"updatedAt"`
+	UpdatedBy   string    `dynamodbav:"updatedBy"`
+}
+
+type versionItem struct {
+	store.Key
+	CriterionID string `dynamodbav:"criterionId"`
+	Snapshot
+}
+
+func answerKey(acc, crit string) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: "CRIT#" + crit}
+}
+func versionKey(acc, crit string, n int) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("VERSION#%s#%06d", crit, n)}
+}
+func accountKey(acc string) store.Key { return store.Key{PK: "ACCOUNT#" + acc, SK: "ACCOUNT"} }
+
+// Authorizer is the accounts' one authorisation point.
+type Authorizer interface {
+	Authorize(ctx context.Context, p accounts.Principal, accountID string, a accounts.Action) (*accounts.Account, string, error)
+}
+
+// Service is the profile domain.
+type Service struct {
+	Store      *store.Store
+	Access     Authorizer
+	Mail       identity.Mailer
+	Audit      identity.Auditor
+	PortalURL  string
+	PoolMail   string // where submissions to the shared pool are announced
+	Now        func() time.Time
+	Log        *slog.Logger
+	Specialist func(ctx context.Context, id string) (*identity.User, error)
+}
+
+// DraftView is a criterion's working answer as the API shows it; Version is
+// what the next PUT sends (0 before the first answer).
+type DraftView struct {
+	Answer    string   `json:"answer"`
+	Narrative string   `json:"narrative"`
+	Evidence  []string `json:"evidence"`
+	Version   int      `json:"version"`
+}
+
+// CriterionView is one criterion of the profile as the API shows it.
+type CriterionView struct {
+	criteria.Criterion
+	Draft    DraftView `json:"draft"`
+	Approved *Snapshot `json:"approved"`
+	Review   Review    `json:"review"`
+}
+
+func viewOf(c criteria.Criterion, a *answerItem) CriterionView {
+	cv := CriterionView{Criterion: c, Draft: DraftView{Evidence: []string{}}, Review: Review{State: ReviewNone}}
+	if a == nil {
+		return cv
+	}
+	cv.Draft = DraftView{Answer: a.Draft.Answer, Narrative: a.Draft.Narrative, Evidence: a.Draft.Evidence, Version: a.Version}
+	if cv.Draft.Evidence == nil {
+		cv.Draft.Evidence = []string{}
+	}
+	cv.Approved, cv.Review = a.Approved, a.Review
+	return cv
+}
+
+// View is the profile as GET …/profile shows it.
+type View struct {
+	AccountID string          `json:"accountId"`
+	Status    string          `json:"status"`
+	Cycle     int             `json:"cycle"`
+	Criteria  []CriterionView `json:"criteria"`
+}
+
+// Get returns the account's profile: every criterion that applies, with its
+// draft, latest approved version and review state. Reads: the account and
+// membership (one batch), then the account's answers (one query).
+func (s *Service) Get(ctx context.Context, p accounts.Principal, accountID string) (*View, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := s.answers(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{AccountID: acc.ID, Status: status(acc), Cycle: cycle(acc), Criteria: []CriterionView{}}
+	for _, c := range criteria.ForEntityType(acc.EntityType) {
+		if a, ok := answers[c.ID]; ok {
+			v.Criteria = append(v.Criteria, viewOf(c, &a))
+		} else {
+			v.Criteria = append(v.Criteria, viewOf(c, nil))
+		}
+	}
+	return v, nil
+}
+
+func status(acc *accounts.Account) string {
+	if acc.ProfileStatus == "" {
+		return Draft
+	}
+	return acc.ProfileStatus
+}
+
+func cycle(acc *accounts.Account) int { return max(acc.Cycle, 1) }
+
+func (s *Service) answers(ctx context.Context, accountID string) (map[string]answerItem, error) {
+	var items []answerItem
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"), true, &items); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	out := make(map[string]answerItem, len(items))
+	for _, it := range items {
+		if it.CriterionID != "" {
+			out[it.CriterionID] = it
+		}
+	}
+	return out, nil
+}
+
+var (
+	errUnderReview     = fault.New(fault.Conflict, "under_review", "the profile is under review; edits wait until the specialist returns it")
+	errVersionConflict = fault.New(fault.Conflict, "version_conflict", "someone saved this criterion since you loaded it; reload and try again")
+	errNoCriterion     = fault.New(fault.NotFound, "criterion_not_found", "no such criterion for this account's entity type")
+)
+
+// criterion returns the catalogue entry if it applies to the account.
+func criterion(acc *accounts.Account, id string) (criteria.Criterion, error) {
+	c, ok := criteria.Get(id)
+	if !ok || !c.AppliesTo(acc.EntityType) {
+		return criteria.Criterion{}, errNoCriterion
+	}
+	return c, nil
+}
+
+// Save writes a member's draft answer. version is the draft version the
+// member last read: a stale one is 409 version_conflict and nothing is lost.
+func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, criterionID, answer, narrative string, version int) (*CriterionView, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+	if err != nil {
+		return nil, err
+	}
+	c, err := criterion(acc, criterionID)
+	if err != nil {
+		return nil, err
+	}
+	if status(acc) == Submitted {
+		return nil, errUnderReview
+	}
+	now := s.Now().UTC()
+	upd := expression.Set(expression.Name("version"), expression.Value(version+1)).
+		Set(expression.Name("criterionId"), expression.Value(criterionID)).
+		Set(expression.Name("updatedAt"), expression.Value(now)).
+		Set(expression.Name("updatedBy"), expression.Value(p.UserID))
+	var cond expression.ConditionBuilder
+	if version == 0 {
+		// The first answer creates the item, with its draft and review maps.
+		cond = expression.AttributeNotExists(expression.Name("PK"))
+		upd = upd.Set(expression.Name("draft"), expression.Value(Snapshot{Answer: answer, Narrative: narrative, Evidence: []string{}})).
+			Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
+			Set(expression.Name("approvals"), expression.Value(0))
+	} else {
+		// Later ones change the answer and narrative, keeping the evidence.
+		cond = expression.Name("version").Equal(expression.Value(version))
+		upd = upd.Set(expression.Name("draft.answer"), expression.Value(answer)).
+			Set(expression.Name("draft.narrative"), expression.Value(narrative))
+	}
+	var after answerItem
+	err = s.Store.Update(ctx, answerKey(accountID, criterionID), upd, &cond, &after)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, errVersionConflict
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, p, accountID, "profile_answer_saved", map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
+	cv := viewOf(c, &after)
+	return &cv, nil
+}
+
+// Submit hands the profile to the specialist once every required criterion
+// is answered; the assigned specialist (or the shared pool) is emailed.
+func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID string) error {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+	if err != nil {
+		return err
+	}
+	if status(acc) == Submitted {
+		return errUnderReview
+	}
+	answers, err := s.answers(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	var missing []fault.Detail
+	for _, c := range criteria.ForEntityType(acc.EntityType) {
+		if a, ok := answers[c.ID]; c.Required && (!ok || a.Draft.Answer == "") {
+			missing = append(missing, fault.Detail{Field: c.ID, Message: c.Title + " is not answered"})
+		}
+	}
+	if len(missing) > 0 {
+		return fault.WithDetails(fault.PolicyRejected, "missing_answers", fmt.Sprintf("%d required criteria are not answered", len(missing)), missing)
+	}
+	now := s.Now().UTC()
+	queue := "QUEUE#POOL"
+	if acc.SpecialistID != "" {
+		queue = "QUEUE#" + acc.SpecialistID
+	}
+	sortKey := now.Format(time.RFC3339Nano) + "#" + acc.ID
+	upd := expression.Set(expression.Name("profileStatus"), expression.Value(Submitted)).
+		Set(expression.Name("submittedAt"), expression.Value(now)).
+		Set(expression.Name("GSI1PK"), expression.Value("REVIEWS#submitted")).
+		Set(expression.Name("GSI1SK"), expression.Value(sortKey)).
+		Set(expression.Name("GSI2PK"), expression.Value(queue)).
+		Set(expression.Name("GSI2SK"), expression.Value(sortKey))
+	cond := expression.Or(expression.AttributeNotExists(expression.Name("profileStatus")),
+		expression.Name("profileStatus").NotEqual(expression.Value(Submitted)))
+	items := []types.TransactWriteItem{}
+	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), upd, &cond)
+	if err != nil {
+		return err
+	}
+	items = append(items, accUpd)
+	// Every criterion not already approved as it stands waits for review.
+	for id, a := range answers {
+		if a.Review.State == ReviewApproved && a.Approved != nil && sameAnswer(a.Draft, *a.Approved) {
+			continue
+		}
+		u, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
+			expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewPending})), nil)
+		if err != nil {
+			return err
+		}
+		items = append(items, u)
+	}
+	for chunk := range slices.Chunk(items, 100) {
+		if err := s.Store.Transact(ctx, chunk); err != nil {
+			if errors.Is(err, store.ErrConditionFailed) {
+				return errUnderReview
+			}
+			return fmt.Errorf("submit: %w", err)
+		}
+	}
+	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	to := s.PoolMail
+	if acc.SpecialistID != "" {
+		if sp, err := s.Specialist(ctx, acc.SpecialistID); err == nil {
+			to = sp.Email
+		}
+	}
+	if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "profile_submitted", Data: map[string]any{
+		"AccountName": acc.Name, "OrgName": acc.OrgName, "Pool": acc.SpecialistID == "",
+		"Link": s.PortalURL + "/v1/accounts/" + acc.ID + "/profile",
+	}}); err != nil {
+		s.Log.ErrorContext(ctx, "submission email not sent", "account_id", acc.ID, "err", err.Error())
+	}
+	return nil
+}
+
+func sameAnswer(a, b Snapshot) bool {
+	return a.Answer == b.Answer && a.Narrative == b.Narrative && slices.Equal(a.Evidence, b.Evidence)
+}
+
+// QueueEntry is one account waiting for review.
+type QueueEntry struct {
+	AccountID    string     `dynamodbav:"id" json:"accountId"`
+	Name         string     `dynamodbav:"name" json:"name"`
+	OrgName      string     `dynamodbav:"orgName" json:"organizationName"`
+	EntityType   string     `dynamodbav:"entityType" json:"entityType"`
+	SpecialistID string     `dynamodbav:"specialistId" json:"specialistId,omitempty"`
+	SubmittedAt  *time.Time `dynamodbav:"submittedAt" json:"submittedAt"`
+}
+
+// Queue lists the accounts waiting for review, oldest first: a specialist's
+// own and the shared pool (two queries of GSI2); for an admin, all (GSI1).
+func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry, error) {
+	var out []QueueEntry
+	switch p.StaffRole {
+	case identity.Admin:
+		if err := s.Store.Query(ctx, "GSI1", store.KeyOnly("GSI1PK", "REVIEWS#submitted"), true, &out); err != nil {
+			return nil, err
+		}
+	case identity.SCSS:
+		for _, q := range []string{"QUEUE#" + p.UserID, "QUEUE#POOL"} {
+			var part []QueueEntry
+			if err := s.Store.Query(ctx, "GSI2", store.KeyOnly("GSI2PK", q), true, &part); err != nil {
+				return nil, err
+			}
+			out = append(out, part...)
+		}
+		slices.SortFunc(out, func(a, b QueueEntry) int { return a.SubmittedAt.Compare(*b.SubmittedAt) })
+	default:
+		return nil, fault.New(fault.Forbidden, "forbidden", "only authority staff have a review queue")
+	}
+	if out == nil {
+		out = []QueueEntry{}
+	}
+	return out, nil
+}
+
+// Decide approves or returns one criterion of a submitted profile (staff who
+// see the account). An approval writes an immutable version in the same
+// transaction as the state change. When every criterion is decided the
+// profile leaves the queue and the AO and POCs get one email.
+func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.Review)
+	if err != nil {
+		return nil, err
+	}
+	c, err := criterion(acc, criterionID)
+	if err != nil {
+		return nil, err
+	}
+	if status(acc) != Submitted {
+		return nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
+	}
+	var a answerItem
+	found, err := s.Store.Get(ctx, answerKey(accountID, criterionID), &a)
+	if err != nil {
+		return nil, err
+	}
+	if !found || a.Review.State != ReviewPending {
+		return nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
+	}
+	now := s.Now().UTC()
+	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
+	var items []types.TransactWriteItem
+	if decision == "approve" {
+		snap := a.Draft
+		snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, p.UserID, &now, cycle(acc)
+		if snap.Evidence == nil {
+			snap.Evidence = []string{}
+		}
+		notExists := expression.AttributeNotExists(expression.Name("PK"))
+		put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(accountID, criterionID, snap.Version), CriterionID: criterionID, Snapshot: snap}, &notExists)
+		if err != nil {
+			return nil, err
+		}
+		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewApproved, Comment: comment})).
+			Set(expression.Name("approved"), expression.Value(snap)).
+			Set(expression.Name("approvals"), expression.Value(snap.Version)), &sameVersion)
+		if err != nil {
+			return nil, err
+		}
+		items = []types.TransactWriteItem{put, upd}
+		a.Approved, a.Approvals = &snap, snap.Version
+		a.Review = Review{State: ReviewApproved, Comment: comment}
+	} else {
+		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewReturned, Comment: comment})), &sameVersion)
+		if err != nil {
+			return nil, err
+		}
+		items = []types.TransactWriteItem{upd}
+		a.Review = Review{State: ReviewReturned, Comment: comment}
+	}
+	if err := s.Store.Transact(ctx, items); err != nil {
+		if errors.Is(err, store.ErrConditionFailed) {
+			return nil, errVersionConflict
+		}
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	s.record(ctx, p, accountID, "review_"+decision, map[string]string{"criterionId": criterionID})
+	if err := s.finishIfDecided(ctx, acc); err != nil {
+		return nil, err
+	}
+	cv := viewOf(c, &a)
+	return &cv, nil
+}
+
+// finishIfDecided closes the review once no criterion is pending: the
+// profile is approved when every one is, returned otherwise.
+func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) error {
+	answers, err := s.answers(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	approved, returned := 0, 0
+	for _, a := range answers {
+		switch a.Review.State {
+		case ReviewPending:
+			return nil
+		case ReviewApproved:
+			approved++
+		case ReviewReturned:
+			returned++
+		}
+	}
+	outcome := Approved
+	if returned > 0 {
+		outcome = Returned
+	}
+	upd := expression.Set(expression.Name("profileStatus"), expression.Value(outcome)).
+		Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK")).
+		Remove(expression.Name("GSI2PK")).Remove(expression.Name("GSI2SK"))
+	cond := expression.Name("profileStatus").Equal(expression.Value(Submitted))
+	err = s.Store.Update(ctx, accountKey(acc.ID), upd, &cond, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil // another reviewer closed it
+	}
+	if err != nil {
+		return err
+	}
+	for _, to := range acc.Contacts {
+		if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "review_outcome", Data: map[string]any{
+			"AccountName": acc.Name, "Outcome": outcome, "Approved": approved, "Returned": returned,
+		}}); err != nil {
+			s.Log.ErrorContext(ctx, "review outcome email not sent", "account_id", acc.ID, "err", err.Error())
+		}
+	}
+	return nil
+}
+
+// Versions lists every approved version of a criterion, newest first.
+func (s *Service) Versions(ctx context.Context, p accounts.Principal, accountID, criterionID string) ([]Snapshot, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := criterion(acc, criterionID); err != nil {
+		return nil, err
+	}
+	var items []versionItem
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "VERSION#"+criterionID+"#"), false, &items); err != nil {
+		return nil, err
+	}
+	out := make([]Snapshot, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.Snapshot)
+	}
+	return out, nil
+}
+
+func (s *Service) record(ctx context.Context, p accounts.Principal, accountID, action string, details map[string]string) {
+	e := audit.Event{UserID: p.UserID, ActorID: p.UserID, AccountID: accountID, Action: action, At: s.Now(), Details: details}
+	if err := s.Audit.Record(ctx, e); err != nil {
+		s.Log.ErrorContext(ctx, "audit event not written", "action", action, "err", err.Error())
+	}
+}
