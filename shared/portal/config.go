@@ -10,6 +10,7 @@ import (
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/profile"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 )
@@ -30,6 +31,7 @@ type Config struct {
 	Lockout  identity.Lockout
 	Sessions session.Config
 	Resets   reset.Config
+	Evidence profile.EvidenceConfig
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -63,12 +65,21 @@ func LoadConfig(env *config.Env) (Config, error) {
 			Lifetime:    env.Duration("SESSION_LIFETIME", session.DefaultConfig.Lifetime),
 			SlideEvery:  session.DefaultConfig.SlideEvery,
 		},
+		Evidence: profile.EvidenceConfig{
+			Types:       env.List("EVIDENCE_TYPES", profile.DefaultEvidence.Types),
+			MaxBytes:    int64(env.Int("EVIDENCE_MAX_BYTES", int(profile.DefaultEvidence.MaxBytes), 1, 5<<30)),
+			MaxFiles:    env.Int("EVIDENCE_MAX_FILES", profile.DefaultEvidence.MaxFiles, 1, 1000),
+			UploadTTL:   env.Duration("EVIDENCE_UPLOAD_TTL", profile.DefaultEvidence.UploadTTL),
+			DownloadTTL: env.Duration("EVIDENCE_DOWNLOAD_TTL", profile.DefaultEvidence.DownloadTTL),
+			PendingTTL:  profile.DefaultEvidence.PendingTTL,
+		},
 		Resets: reset.Config{
 			TTL:         env.Duration("RESET_LINK_TTL", reset.DefaultConfig.TTL),
 			PerHour:     env.Int("RESET_REQUESTS_PER_HOUR", reset.DefaultConfig.PerHour, 1, 100),
 			MinDuration: env.Duration("RESET_REQUEST_MIN_DURATION", reset.DefaultConfig.MinDuration),
 		},
 	}
+	c.Evidence.Bucket = c.BucketName
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
 	return c, env.Err()
 }

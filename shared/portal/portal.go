@@ -95,6 +95,7 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Profiles = &profile.Service{
 		Store: d.Store, Access: d.Accounts, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL,
 		PoolMail: d.Config.PoolMail, Now: now, Log: d.Log, Specialist: d.Users.Get,
+		Evidence: d.Config.Evidence, S3: d.S3, Presign: s3.NewPresignClient(d.S3),
 	}
 	d.Resets = &reset.Service{
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, Config: d.Config.Resets,

@@ -87,3 +87,27 @@ func BenchmarkProfileDynamoDBCalls(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEvidenceURL is GET …/evidence/{id}: authorise, read the evidence
+// item, presign a download link (no call to S3: signing is local).
+func BenchmarkEvidenceURL(b *testing.B) {
+	e := newEnv(b)
+	r := e.call("POST", "/v1/accounts/"+e.account+"/profile/criteria/vision.1/evidence", e.user,
+		map[string]any{"fileName": "a.txt", "contentType": "text/plain", "size": 5})
+	id := r.JSON()["evidenceId"].(string)
+	upload := r.JSON()["upload"].(map[string]any)
+	if status, body := postTB(b, upload, []byte("hello")); status != 204 {
+		b.Fatalf("upload %d %s", status, body)
+	}
+	e.must(e.call("POST", "/v1/accounts/"+e.account+"/profile/criteria/vision.1/evidence/"+id+"/complete", e.user, nil), 200)
+	h := portalHandler(e)
+	req := httptest.NewRequest(http.MethodGet, "/v1/accounts/"+e.account+"/profile/criteria/vision.1/evidence/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+e.user)
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

@@ -28,6 +28,53 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/review", h.with(h.review))
 	rt.Handle("GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/versions", h.with(h.versions))
 	rt.Handle("GET /v1/reviews", h.with(h.queue))
+	rt.Handle("POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence", h.with(h.startUpload))
+	rt.Handle("POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}/complete", h.with(h.completeUpload))
+	rt.Handle("GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", h.with(h.download))
+	rt.Handle("DELETE /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", h.with(h.deleteEvidence))
+}
+
+func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	var req EvidenceRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	ne, err := req.Validate(h.Profiles.Evidence)
+	if err != nil {
+		return err
+	}
+	id, up, err := h.Profiles.StartUpload(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), ne)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"evidenceId": id, "upload": up})
+	return nil
+}
+
+func (h *Handler) completeUpload(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	ref, err := h.Profiles.CompleteUpload(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, ref)
+	return nil
+}
+
+func (h *Handler) download(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	u, err := h.Profiles.DownloadURL(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"url": u})
+	return nil
+}
+
+func (h *Handler) deleteEvidence(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	if err := h.Profiles.DeleteEvidence(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type principalFunc func(w http.ResponseWriter, r *http.Request, p accounts.Principal) error

@@ -12,8 +12,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
@@ -48,13 +50,13 @@ const (
 
 // Snapshot is an answer as it stood: the draft, or an approved version.
 type Snapshot struct {
-	Answer     string     `dynamodbav:"answer" json:"answer"`
-	Narrative  string     `dynamodbav:"narrative" json:"narrative"`
-	Evidence   []string   `dynamodbav:"evidence" json:"evidence"`
-	Version    int        `dynamodbav:"version,omitempty" json:"version,omitempty"`
-	ReviewerID string     `dynamodbav:"reviewerId,omitempty" json:"reviewerId,omitempty"`
-	ApprovedAt *time.Time `dynamodbav:"approvedAt,omitempty" json:"approvedAt,omitempty"`
-	Cycle      int        `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
+	Answer     string        `dynamodbav:"answer" json:"answer"`
+	Narrative  string        `dynamodbav:"narrative" json:"narrative"`
+	Evidence   []EvidenceRef `dynamodbav:"evidence" json:"evidence"`
+	Version    int           `dynamodbav:"version,omitempty" json:"version,omitempty"`
+	ReviewerID string        `dynamodbav:"reviewerId,omitempty" json:"reviewerId,omitempty"`
+	ApprovedAt *time.Time    `dynamodbav:"approvedAt,omitempty" json:"approvedAt,omitempty"`
+	Cycle      int           `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
 }
 
 // Review is where a criterion stands with the specialist.
@@ -106,15 +108,18 @@ type Service struct {
 	Now        func() time.Time
 	Log        *slog.Logger
 	Specialist func(ctx context.Context, id string) (*identity.User, error)
+	Evidence   EvidenceConfig
+	S3         *s3.Client
+	Presign    *s3.PresignClient
 }
 
 // DraftView is a criterion's working answer as the API shows it; Version is
 // what the next PUT sends (0 before the first answer).
 type DraftView struct {
-	Answer    string   `json:"answer"`
-	Narrative string   `json:"narrative"`
-	Evidence  []string `json:"evidence"`
-	Version   int      `json:"version"`
+	Answer    string        `json:"answer"`
+	Narrative string        `json:"narrative"`
+	Evidence  []EvidenceRef `json:"evidence"`
+	Version   int           `json:"version"`
 }
 
 // CriterionView is one criterion of the profile as the API shows it.
@@ -125,15 +130,15 @@ type CriterionView struct {
 	Review   Review    `json:"review"`
 }
 
-func viewOf(c criteria.Criterion, a *answerItem) CriterionView {
-	cv := CriterionView{Criterion: c, Draft: DraftView{Evidence: []string{}}, Review: Review{State: ReviewNone}}
+func viewOf(c criteria.Criterion, a *answerItem, evidence []EvidenceRef) CriterionView {
+	if evidence == nil {
+		evidence = []EvidenceRef{}
+	}
+	cv := CriterionView{Criterion: c, Draft: DraftView{Evidence: evidence}, Review: Review{State: ReviewNone}}
 	if a == nil {
 		return cv
 	}
-	cv.Draft = DraftView{Answer: a.Draft.Answer, Narrative: a.Draft.Narrative, Evidence: a.Draft.Evidence, Version: a.Version}
-	if cv.Draft.Evidence == nil {
-		cv.Draft.Evidence = []string{}
-	}
+	cv.Draft = DraftView{Answer: a.Draft.Answer, Narrative: a.Draft.Narrative, Evidence: evidence, Version: a.Version}
 	cv.Approved, cv.Review = a.Approved, a.Review
 	return cv
 }
@@ -154,17 +159,13 @@ func (s *Service) Get(ctx context.Context, p accounts.Principal, accountID strin
 	if err != nil {
 		return nil, err
 	}
-	answers, err := s.answers(ctx, accountID)
+	answers, evidence, err := s.answers(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
 	v := &View{AccountID: acc.ID, Status: status(acc), Cycle: cycle(acc), Criteria: []CriterionView{}}
 	for _, c := range criteria.ForEntityType(acc.EntityType) {
-		if a, ok := answers[c.ID]; ok {
-			v.Criteria = append(v.Criteria, viewOf(c, &a))
-		} else {
-			v.Criteria = append(v.Criteria, viewOf(c, nil))
-		}
+		v.Criteria = append(v.Criteria, viewOf(c, answers[c.ID], evidence[c.ID]))
 	}
 	return v, nil
 }
@@ -178,18 +179,33 @@ func status(acc *accounts.Account) string {
 
 func cycle(acc *accounts.Account) int { return max(acc.Cycle, 1) }
 
-func (s *Service) answers(ctx context.Context, accountID string) (map[string]answerItem, error) {
-	var items []answerItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"), true, &items); err != nil {
-		return nil, fmt.Errorf("read answers: %w", err)
+// answers reads every answer of the account and its completed evidence, in
+// one query: both live under CRIT#.
+func (s *Service) answers(ctx context.Context, accountID string) (map[string]*answerItem, map[string][]EvidenceRef, error) {
+	items, err := s.Store.QueryItems(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"), true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read answers: %w", err)
 	}
-	out := make(map[string]answerItem, len(items))
-	for _, it := range items {
-		if it.CriterionID != "" {
-			out[it.CriterionID] = it
+	answers := map[string]*answerItem{}
+	evidence := map[string][]EvidenceRef{}
+	for _, item := range items {
+		if k, ok := item["kind"].(*types.AttributeValueMemberS); ok && k.Value == "evidence" {
+			var ev evidenceItem
+			if err := attributevalue.UnmarshalMap(item, &ev); err != nil {
+				return nil, nil, err
+			}
+			if ev.Status == "complete" {
+				evidence[ev.CriterionID] = append(evidence[ev.CriterionID], ev.EvidenceRef)
+			}
+			continue
 		}
+		var a answerItem
+		if err := attributevalue.UnmarshalMap(item, &a); err != nil {
+			return nil, nil, err
+		}
+		answers[a.CriterionID] = &a
 	}
-	return out, nil
+	return answers, evidence, nil
 }
 
 var (
@@ -230,7 +246,7 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 	if version == 0 {
 		// The first answer creates the item, with its draft and review maps.
 		cond = expression.AttributeNotExists(expression.Name("PK"))
-		upd = upd.Set(expression.Name("draft"), expression.Value(Snapshot{Answer: answer, Narrative: narrative, Evidence: []string{}})).
+		upd = upd.Set(expression.Name("draft"), expression.Value(map[string]string{"answer": answer, "narrative": narrative})).
 			Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
 			Set(expression.Name("approvals"), expression.Value(0))
 	} else {
@@ -248,7 +264,11 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 		return nil, err
 	}
 	s.record(ctx, p, accountID, "profile_answer_saved", map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
-	cv := viewOf(c, &after)
+	_, evidence, err := s.answers(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	cv := viewOf(c, &after, evidence[criterionID])
 	return &cv, nil
 }
 
@@ -262,7 +282,7 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	if status(acc) == Submitted {
 		return errUnderReview
 	}
-	answers, err := s.answers(ctx, accountID)
+	answers, evidence, err := s.answers(ctx, accountID)
 	if err != nil {
 		return err
 	}
@@ -297,7 +317,9 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	items = append(items, accUpd)
 	// Every criterion not already approved as it stands waits for review.
 	for id, a := range answers {
-		if a.Review.State == ReviewApproved && a.Approved != nil && sameAnswer(a.Draft, *a.Approved) {
+		draft := a.Draft
+		draft.Evidence = evidence[id]
+		if a.Review.State == ReviewApproved && a.Approved != nil && sameAnswer(draft, *a.Approved) {
 			continue
 		}
 		u, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
@@ -332,7 +354,8 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 }
 
 func sameAnswer(a, b Snapshot) bool {
-	return a.Answer == b.Answer && a.Narrative == b.Narrative && slices.Equal(a.Evidence, b.Evidence)
+	return a.Answer == b.Answer && a.Narrative == b.Narrative && slices.EqualFunc(a.Evidence, b.Evidence,
+		func(x, y EvidenceRef) bool { return x.ID == y.ID })
 }
 
 // QueueEntry is one account waiting for review.
@@ -388,22 +411,24 @@ func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, c
 	if status(acc) != Submitted {
 		return nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
 	}
-	var a answerItem
-	found, err := s.Store.Get(ctx, answerKey(accountID, criterionID), &a)
+	answers, evidence, err := s.answers(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
-	if !found || a.Review.State != ReviewPending {
+	ap, found := answers[criterionID]
+	if !found || ap.Review.State != ReviewPending {
 		return nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
 	}
+	a := *ap
 	now := s.Now().UTC()
 	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
 	var items []types.TransactWriteItem
 	if decision == "approve" {
 		snap := a.Draft
+		snap.Evidence = evidence[criterionID]
 		snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, p.UserID, &now, cycle(acc)
 		if snap.Evidence == nil {
-			snap.Evidence = []string{}
+			snap.Evidence = []EvidenceRef{}
 		}
 		notExists := expression.AttributeNotExists(expression.Name("PK"))
 		put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(accountID, criterionID, snap.Version), CriterionID: criterionID, Snapshot: snap}, &notExists)
@@ -437,14 +462,14 @@ func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, c
 	if err := s.finishIfDecided(ctx, acc); err != nil {
 		return nil, err
 	}
-	cv := viewOf(c, &a)
+	cv := viewOf(c, &a, evidence[criterionID])
 	return &cv, nil
 }
 
 // finishIfDecided closes the review once no criterion is pending: the
 // profile is approved when every one is, returned otherwise.
 func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) error {
-	answers, err := s.answers(ctx, acc.ID)
+	answers, _, err := s.answers(ctx, acc.ID)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,308 @@
+package profile
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// EvidenceConfig limits what may be uploaded.
+type EvidenceConfig struct {
+	Bucket      string
+	Types       []string      // allowed content types
+	MaxBytes    int64         // largest file
+	MaxFiles    int           // files per criterion
+	UploadTTL   time.Duration // how long a presigned POST works
+	DownloadTTL time.Duration // how long a download link works
+	PendingTTL  time.Duration // how long an upload may stay unfinished
+}
+
+// DefaultEvidence is the configuration when nothing is set: PDF, PNG, JPEG,
+// DOCX, XLSX and plain text, 25 MiB, 20 files per criterion.
+var DefaultEvidence = EvidenceConfig{
+	Types: []string{"application/pdf", "image/png", "image/jpeg",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain"},
+	MaxBytes: 25 << 20, MaxFiles: 20,
+	UploadTTL: 15 * time.Minute, DownloadTTL: 5 * time.Minute, PendingTTL: 24 * time.Hour,
+}
+
+// EvidenceRef is a file attached to an answer, as drafts and versions list it.
+type EvidenceRef struct {
+	ID          string `dynamodbav:"id" json:"id"`
+	FileName    string `dynamodbav:"fileName" json:"fileName"`
+	ContentType string `dynamodbav:"contentType" json:"contentType"`
+	Size        int64  `dynamodbav:"size" json:"size"`
+}
+
+// evidenceItem is one uploaded (or promised) file.
+type evidenceItem struct {
+	store.Key
+	Kind        string     `dynamodbav:"kind"` // "evidence"
+	CriterionID string     `dynamodbav:"criterionId"`
+	EvidenceRef            // id, file name (display only), type, size
+	S3Key       string     `dynamodbav:"s3Key"`
+	Status      string     `dynamodbav:"status"` // pending, complete
+	CreatedBy   string     `dynamodbav:"createdBy"`
+	CreatedAt   time.Time  `dynamodbav:"createdAt"`
+	CompletedAt *time.Time `dynamodbav:"completedAt,omitempty"`
+	ExpiresAt   int64      `dynamodbav:"expiresAt,omitempty"` // TTL while pending
+}
+
+func evidenceKey(acc, crit, id string) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: "CRIT#" + crit + "#EV#" + id}
+}
+
+// objectKey is built from ids only, never from the uploaded file's name.
+func objectKey(acc, crit, id string) string { return "evidence/" + acc + "/" + crit + "/" + id }
+
+// executable file endings refused whatever type they claim.
+var executable = []string{".exe", ".msi", ".bat", ".cmd", ".com", ".scr", ".dll", ".sh", ".ps1", ".vbs", ".js", ".jar", ".app", ".apk", ".bin", ".elf", ".so", ".dmg"}
+
+// NewEvidence is a validated upload request.
+type NewEvidence struct {
+	FileName, ContentType string
+	Size                  int64
+}
+
+// EvidenceRequest is the body of POST …/criteria/{criterionId}/evidence.
+type EvidenceRequest struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+// Validate checks the request against the configuration: a file name to show
+// (no paths, no control characters), an allowed type (415 otherwise, and for
+// executables whatever their type), a size from 1 byte to the maximum.
+func (r EvidenceRequest) Validate(cfg EvidenceConfig) (NewEvidence, error) {
+	name := strings.TrimSpace(r.FileName)
+	var p fault.Fields
+	switch {
+	case name == "":
+		p.Add("fileName", "is required")
+	case utf8.RuneCountInString(name) > 200:
+		p.Add("fileName", "is longer than 200 characters")
+	case strings.ContainsAny(name, `/\`) || name == "." || name == "..":
+		p.Add("fileName", "must be a file name, not a path")
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) >= 0:
+		p.Add("fileName", "contains control characters")
+	}
+	if r.Size < 1 || r.Size > cfg.MaxBytes {
+		p.Add("size", "must be from 1 to %d bytes", cfg.MaxBytes)
+	}
+	if err := p.Err(); err != nil {
+		return NewEvidence{}, err
+	}
+	mt, _, err := mime.ParseMediaType(r.ContentType)
+	if err != nil || !slices.Contains(cfg.Types, mt) || slices.Contains(executable, strings.ToLower(path.Ext(name))) {
+		return NewEvidence{}, fault.WithDetails(fault.UnsupportedMedia, "unsupported_file_type",
+			"this kind of file cannot be uploaded; allowed: "+strings.Join(cfg.Types, ", "),
+			[]fault.Detail{{Field: "contentType", Message: "is not an allowed file type"}})
+	}
+	return NewEvidence{FileName: name, ContentType: mt, Size: r.Size}, nil
+}
+
+// Upload is where and how the browser posts the file.
+type Upload struct {
+	URL    string            `json:"url"`
+	Fields map[string]string `json:"fields"`
+}
+
+// StartUpload records a promised file and returns a presigned POST whose
+// policy pins the key, the content type and the largest size, so S3 itself
+// refuses anything else. A file never completed expires.
+func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, accountID, criterionID string, ne NewEvidence) (string, *Upload, error) {
+	acc, err := s.editable(ctx, p, accountID, criterionID)
+	if err != nil {
+		return "", nil, err
+	}
+	var existing []evidenceItem
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+acc.ID, "SK", "CRIT#"+criterionID+"#EV#"), true, &existing); err != nil {
+		return "", nil, err
+	}
+	if len(existing) >= s.Evidence.MaxFiles {
+		return "", nil, fault.New(fault.Conflict, "too_many_files", fmt.Sprintf("a criterion takes at most %d files", s.Evidence.MaxFiles))
+	}
+	id := newID()
+	now := s.Now().UTC()
+	it := evidenceItem{Key: evidenceKey(acc.ID, criterionID, id), Kind: "evidence", CriterionID: criterionID,
+		EvidenceRef: EvidenceRef{ID: id, FileName: ne.FileName, ContentType: ne.ContentType, Size: ne.Size},
+		S3Key:       objectKey(acc.ID, criterionID, id), Status: "pending", CreatedBy: p.UserID, CreatedAt: now,
+		ExpiresAt: now.Add(s.Evidence.PendingTTL).Unix()}
+	if err := s.Store.Put(ctx, it, nil); err != nil {
+		return "", nil, err
+	}
+	post, err := s.Presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)},
+		func(o *s3.PresignPostOptions) {
+			o.Expires = s.Evidence.UploadTTL
+			o.Conditions = []any{
+				map[string]string{"Content-Type": ne.ContentType},
+				[]any{"content-length-range", 1, ne.Size},
+			}
+		})
+	if err != nil {
+		return "", nil, fmt.Errorf("presign upload: %w", err)
+	}
+	fields := post.Values
+	fields["Content-Type"] = ne.ContentType
+	s.record(ctx, p, acc.ID, "evidence_upload_started", map[string]string{"criterionId": criterionID, "evidenceId": id})
+	return id, &Upload{URL: post.URL, Fields: fields}, nil
+}
+
+// editable authorises an edit of the criterion's draft.
+func (s *Service) editable(ctx context.Context, p accounts.Principal, accountID, criterionID string) (*accounts.Account, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := criterion(acc, criterionID); err != nil {
+		return nil, err
+	}
+	if status(acc) == Submitted {
+		return nil, errUnderReview
+	}
+	return acc, nil
+}
+
+var errNoEvidence = fault.New(fault.NotFound, "evidence_not_found", "no such file")
+
+func (s *Service) evidence(ctx context.Context, accountID, criterionID, id string) (*evidenceItem, error) {
+	var it evidenceItem
+	found, err := s.Store.Get(ctx, evidenceKey(accountID, criterionID, id), &it)
+	if err != nil {
+		return nil, err
+	}
+	if !found || (it.Status == "pending" && s.Now().Unix() >= it.ExpiresAt) {
+		return nil, errNoEvidence
+	}
+	return &it, nil
+}
+
+// CompleteUpload checks with HeadObject that the file is in the bucket with
+// the promised size and type, and attaches it to the draft.
+func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (*EvidenceRef, error) {
+	if _, err := s.editable(ctx, p, accountID, criterionID); err != nil {
+		return nil, err
+	}
+	it, err := s.evidence(ctx, accountID, criterionID, id)
+	if err != nil {
+		return nil, err
+	}
+	head, err := s.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)})
+	var nf *s3types.NotFound
+	if errors.As(err, &nf) {
+		return nil, fault.New(fault.Conflict, "upload_missing", "the file has not arrived; upload it first")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("head evidence: %w", err)
+	}
+	if aws.ToInt64(head.ContentLength) != it.Size || aws.ToString(head.ContentType) != it.ContentType {
+		return nil, fault.New(fault.PolicyRejected, "upload_mismatch",
+			fmt.Sprintf("the uploaded file is %d bytes of %s; %d bytes of %s were promised",
+				aws.ToInt64(head.ContentLength), aws.ToString(head.ContentType), it.Size, it.ContentType))
+	}
+	now := s.Now().UTC()
+	upd := expression.Set(expression.Name("status"), expression.Value("complete")).
+		Set(expression.Name("completedAt"), expression.Value(now)).Remove(expression.Name("expiresAt"))
+	if err := s.Store.Update(ctx, it.Key, upd, nil, nil); err != nil {
+		return nil, err
+	}
+	s.record(ctx, p, accountID, "evidence_uploaded", map[string]string{"criterionId": criterionID, "evidenceId": id})
+	return &it.EvidenceRef, nil
+}
+
+// DownloadURL returns a short-lived link to a completed file, which the
+// browser saves under a safe version of its name.
+func (s *Service) DownloadURL(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (string, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+	if err != nil {
+		return "", err
+	}
+	if _, err := criterion(acc, criterionID); err != nil {
+		return "", err
+	}
+	it, err := s.evidence(ctx, accountID, criterionID, id)
+	if err != nil {
+		return "", err
+	}
+	if it.Status != "complete" {
+		return "", errNoEvidence
+	}
+	req, err := s.Presign.PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key),
+		ResponseContentDisposition: aws.String(ContentDisposition(it.FileName)),
+		ResponseContentType:        aws.String(it.ContentType),
+	}, func(o *s3.PresignOptions) { o.Expires = s.Evidence.DownloadTTL })
+	if err != nil {
+		return "", fmt.Errorf("presign download: %w", err)
+	}
+	return req.URL, nil
+}
+
+// ContentDisposition is an attachment header for a file name: an ASCII
+// fallback with anything risky replaced, and the UTF-8 name percent-encoded.
+func ContentDisposition(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\;/:*?<>|%`, r):
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return `attachment; filename="` + b.String() + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
+
+// DeleteEvidence removes a file of a draft; files kept in an approved
+// version stay.
+func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) error {
+	if _, err := s.editable(ctx, p, accountID, criterionID); err != nil {
+		return err
+	}
+	it, err := s.evidence(ctx, accountID, criterionID, id)
+	if err != nil {
+		return err
+	}
+	var a answerItem
+	if _, err := s.Store.Get(ctx, answerKey(accountID, criterionID), &a); err != nil {
+		return err
+	}
+	if a.Approved != nil && slices.ContainsFunc(a.Approved.Evidence, func(e EvidenceRef) bool { return e.ID == id }) {
+		return fault.New(fault.Conflict, "evidence_approved", "this file is part of an approved version and stays")
+	}
+	if err := s.Store.Delete(ctx, it.Key, nil); err != nil {
+		return err
+	}
+	if _, err := s.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)}); err != nil {
+		return fmt.Errorf("delete evidence object: %w", err)
+	}
+	s.record(ctx, p, accountID, "evidence_deleted", map[string]string{"criterionId": criterionID, "evidenceId": id})
+	return nil
+}
+
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

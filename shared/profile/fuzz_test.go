@@ -1,0 +1,64 @@
+package profile_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/profile"
+)
+
+// FuzzSaveRequest decodes and validates arbitrary answer bodies.
+func FuzzSaveRequest(f *testing.F) {
+	f.Add([]byte(`{"answer":"yes","narrative":"x","version":0}`))
+	f.Add([]byte(`{"answer":"no","narrative":"\u0000","version":-1}`))
+	f.Add([]byte(`{"answer":"maybe","version":"1"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r profile.SaveRequest
+		err := httpapi.DecodeJSONBody(bytes.NewReader(body), &r)
+		if err == nil {
+			err = r.Validate()
+		}
+		if err != nil {
+			if k := fault.As(err).Kind; k == fault.Internal || fault.As(err).Code == "" {
+				t.Fatalf("body %q = %v; want a client error", body, err)
+			}
+			return
+		}
+		if !slices.Contains(profile.Answers, r.Answer) || r.Version == nil || *r.Version < 0 || utf8.RuneCountInString(r.Narrative) > profile.MaxNarrative {
+			t.Fatalf("accepted %+v", r)
+		}
+	})
+}
+
+// FuzzEvidenceRequest decodes and validates arbitrary upload requests: what
+// is accepted is an allowed type, a size within the limit, and a file name
+// that is not a path.
+func FuzzEvidenceRequest(f *testing.F) {
+	f.Add([]byte(`{"fileName":"a.pdf","contentType":"application/pdf","size":10}`))
+	f.Add([]byte(`{"fileName":"../x.exe","contentType":"application/pdf; charset=x","size":-1}`))
+	f.Add([]byte(`{"fileName":"a.PDF","contentType":"APPLICATION/PDF","size":26214400}`))
+	cfg := profile.DefaultEvidence
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r profile.EvidenceRequest
+		err := httpapi.DecodeJSONBody(bytes.NewReader(body), &r)
+		var ne profile.NewEvidence
+		if err == nil {
+			ne, err = r.Validate(cfg)
+		}
+		if err != nil {
+			if k := fault.As(err).Kind; k != fault.Invalid && k != fault.UnsupportedMedia && k != fault.TooLarge {
+				t.Fatalf("body %q = %v; want 400, 413 or 415", body, err)
+			}
+			return
+		}
+		if !slices.Contains(cfg.Types, ne.ContentType) || ne.Size < 1 || ne.Size > cfg.MaxBytes ||
+			strings.ContainsAny(ne.FileName, `/\`) || ne.FileName == "" || strings.HasSuffix(strings.ToLower(ne.FileName), ".exe") {
+			t.Fatalf("accepted %+v", ne)
+		}
+	})
+}
