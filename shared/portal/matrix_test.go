@@ -238,6 +238,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"DELETE /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", fixed(acc+"/profile/criteria/vision.1/evidence/nope", nil),
 			[8]int{unauth, missing, missing, missing, missing, missing, forbid, forbid}},
 
+		{"POST /v1/accounts/{accountId}/annual-reviews", fixed(acc+"/annual-reviews", nil), [8]int{unauth, missing, conflict, conflict, conflict, missing, forbid, forbid}},
+		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
 		{"GET /accept-invitation", fixed("/accept-invitation", nil), all(ok)},
 		{"GET /assets/{file}", fixed("/assets/portal.css", nil), all(ok)},
@@ -265,6 +268,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 	}
 
+	// Every request below is watched: no route may Scan the table.
+	calls := testenv.CountCalls(m.d)
 	var table strings.Builder
 	for _, r := range rows {
 		method, _, _ := strings.Cut(r.route, " ")
@@ -281,4 +286,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		table.WriteString("\n")
 	}
 	t.Logf("statuses (%s):\n%s", strings.Join(principals, ", "), table.String())
+	ops := calls.Ops()
+	if len(ops) < len(rows) {
+		t.Fatalf("only %d DynamoDB calls recorded; the counter is not wired", len(ops))
+	}
+	if slices.Contains(ops, "Scan") {
+		t.Errorf("a route called Scan; every read must be GetItem, BatchGetItem or Query")
+	}
 }

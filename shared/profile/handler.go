@@ -32,6 +32,26 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}/complete", h.with(h.completeUpload))
 	rt.Handle("GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", h.with(h.download))
 	rt.Handle("DELETE /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", h.with(h.deleteEvidence))
+	rt.Handle("POST /v1/accounts/{accountId}/annual-reviews", h.with(h.openAnnualReview))
+	rt.Handle("GET /v1/accounts/{accountId}/documents", h.with(h.documents))
+}
+
+func (h *Handler) openAnnualReview(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	n, err := h.Profiles.OpenAnnualReview(r.Context(), p, r.PathValue("accountId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"cycle": n, "status": Draft})
+	return nil
+}
+
+func (h *Handler) documents(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	docs, err := h.Profiles.Documents(r.Context(), p, r.PathValue("accountId"))
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"documents": docs})
+	return nil
 }
 
 func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {

@@ -123,11 +123,14 @@ type DraftView struct {
 }
 
 // CriterionView is one criterion of the profile as the API shows it.
+// Changed is true when the draft differs from the last approved version (in
+// an annual review: what the partner changed).
 type CriterionView struct {
 	criteria.Criterion
 	Draft    DraftView `json:"draft"`
 	Approved *Snapshot `json:"approved"`
 	Review   Review    `json:"review"`
+	Changed  bool      `json:"changed"`
 }
 
 func viewOf(c criteria.Criterion, a *answerItem, evidence []EvidenceRef) CriterionView {
@@ -140,6 +143,9 @@ func viewOf(c criteria.Criterion, a *answerItem, evidence []EvidenceRef) Criteri
 	}
 	cv.Draft = DraftView{Answer: a.Draft.Answer, Narrative: a.Draft.Narrative, Evidence: evidence, Version: a.Version}
 	cv.Approved, cv.Review = a.Approved, a.Review
+	if a.Approved != nil {
+		cv.Changed = !sameAnswer(Snapshot{Answer: a.Draft.Answer, Narrative: a.Draft.Narrative, Evidence: evidence}, *a.Approved)
+	}
 	return cv
 }
 
@@ -498,6 +504,11 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) er
 	}
 	if err != nil {
 		return err
+	}
+	if outcome == Approved {
+		if err := s.completeCycle(ctx, acc); err != nil {
+			return err
+		}
 	}
 	for _, to := range acc.Contacts {
 		if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "review_outcome", Data: map[string]any{

@@ -1,0 +1,207 @@
+package profile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/criteria"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// OpenAnnualReview starts the next review cycle of an approved profile: each
+// criterion's draft starts from its last approved answer (evidence kept),
+// and the profile is a draft again.
+func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, accountID string) (int, error) {
+	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+	if err != nil {
+		return 0, err
+	}
+	if status(acc) != Approved {
+		return 0, fault.New(fault.Conflict, "review_in_progress", "the annual review opens once the profile is approved; it is "+status(acc))
+	}
+	answers, _, err := s.answers(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	next := cycle(acc) + 1
+	cond := expression.Name("profileStatus").Equal(expression.Value(Approved))
+	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), expression.Set(expression.Name("profileStatus"), expression.Value(Draft)).
+		Set(expression.Name("cycle"), expression.Value(next)), &cond)
+	if err != nil {
+		return 0, err
+	}
+	items := []types.TransactWriteItem{accUpd}
+	for id, a := range answers {
+		if a.Approved == nil {
+			continue
+		}
+		upd, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
+			expression.Set(expression.Name("draft"), expression.Value(map[string]string{"answer": a.Approved.Answer, "narrative": a.Approved.Narrative})).
+				Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
+				Set(expression.Name("version"), expression.Value(a.Version+1)), nil)
+		if err != nil {
+			return 0, err
+		}
+		items = append(items, upd)
+	}
+	for chunk := range slices.Chunk(items, 100) {
+		if err := s.Store.Transact(ctx, chunk); err != nil {
+			if errors.Is(err, store.ErrConditionFailed) {
+				return 0, fault.New(fault.Conflict, "review_in_progress", "the annual review is already open")
+			}
+			return 0, fmt.Errorf("open annual review: %w", err)
+		}
+	}
+	s.record(ctx, p, acc.ID, "annual_review_opened", map[string]string{"cycle": fmt.Sprint(next)})
+	return next, nil
+}
+
+// completeCycle runs when a profile is approved: the cycle's PDF goes to the
+// document library, and an annual review moves the due date on a year (the
+// due-date index follows, since its key is the date).
+func (s *Service) completeCycle(ctx context.Context, acc *accounts.Account) error {
+	if err := s.storeDocument(ctx, acc); err != nil {
+		return err
+	}
+	if cycle(acc) < 2 {
+		return nil
+	}
+	due, err := time.Parse("2006-01-02", acc.ReviewDueDate)
+	if err != nil {
+		return fmt.Errorf("due date of %s: %w", acc.ID, err)
+	}
+	next := due.AddDate(1, 0, 0).Format("2006-01-02")
+	upd := expression.Set(expression.Name("reviewDueDate"), expression.Value(next)).
+		Set(expression.Name("GSI3PK"), expression.Value("DUE#"+next))
+	cond := expression.Name("reviewDueDate").Equal(expression.Value(acc.ReviewDueDate))
+	if err := s.Store.Update(ctx, accountKey(acc.ID), upd, &cond, nil); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("move due date: %w", err)
+	}
+	return nil
+}
+
+type documentItem struct {
+	store.Key
+	Cycle     int       `dynamodbav:"cycle"`
+	S3Key     string    `dynamodbav:"s3Key"`
+	Size      int64     `dynamodbav:"size"`
+	CreatedAt time.Time `dynamodbav:"createdAt"`
+}
+
+// storeDocument renders the approved profile of the account's cycle as a PDF
+// and keeps it in the bucket and the document library.
+func (s *Service) storeDocument(ctx context.Context, acc *accounts.Account) error {
+	answers, _, err := s.answers(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := RenderPDF(acc, answers, s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	n := cycle(acc)
+	key := fmt.Sprintf("documents/%s/cycle-%04d.pdf", acc.ID, n)
+	if _, err := s.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(key),
+		Body: bytes.NewReader(pdf), ContentType: aws.String("application/pdf")}); err != nil {
+		return fmt.Errorf("store document: %w", err)
+	}
+	doc := documentItem{Key: store.Key{PK: "ACCOUNT#" + acc.ID, SK: fmt.Sprintf("DOC#%04d", n)}, Cycle: n, S3Key: key,
+		Size: int64(len(pdf)), CreatedAt: s.Now().UTC()}
+	return s.Store.Put(ctx, doc, nil)
+}
+
+// RenderPDF writes every criterion's approved answer, narrative and evidence
+// names. Text outside Windows-1252 is replaced, as the core PDF fonts cannot
+// show it.
+func RenderPDF(acc *accounts.Account, answers map[string]*answerItem, at time.Time) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.SetTitle("Security profile of "+acc.Name, true)
+	pdf.SetAuthor("Partner Portal", true)
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 16)
+	pdf.MultiCell(0, 8, tr("Security profile: "+acc.Name), "", "L", false)
+	pdf.SetFont("Helvetica", "", 10)
+	pdf.MultiCell(0, 5, tr(fmt.Sprintf("%s · entity type %s · review cycle %d · approved %s",
+		acc.OrgName, acc.EntityType, cycle(acc), at.Format("2 January 2006"))), "", "L", false)
+	pdf.Ln(4)
+	for _, c := range criteria.ForEntityType(acc.EntityType) {
+		a := answers[c.ID]
+		if a == nil || a.Approved == nil {
+			continue
+		}
+		pdf.SetFont("Helvetica", "B", 11)
+		pdf.MultiCell(0, 6, tr(c.ID+"  "+c.Title), "", "L", false)
+		pdf.SetFont("Helvetica", "", 10)
+		pdf.MultiCell(0, 5, tr("Answer: "+a.Approved.Answer+fmt.Sprintf("   (version %d)", a.Approved.Version)), "", "L", false)
+		if a.Approved.Narrative != "" {
+			pdf.MultiCell(0, 5, tr(a.Approved.Narrative), "", "L", false)
+		}
+		if len(a.Approved.Evidence) > 0 {
+			var names []string
+			for _, e := range a.Approved.Evidence {
+				names = append(names, e.FileName)
+			}
+			pdf.MultiCell(0, 5, tr("Evidence: "+joinNames(names)), "", "L", false)
+		}
+		pdf.Ln(2)
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// Document is a completed review cycle in the library.
+type Document struct {
+	Cycle     int       `json:"cycle"`
+	CreatedAt time.Time `json:"createdAt"`
+	Size      int64     `json:"size"`
+	URL       string    `json:"url"`
+}
+
+// Documents lists the account's review-cycle PDFs with short-lived links.
+func (s *Service) Documents(ctx context.Context, p accounts.Principal, accountID string) ([]Document, error) {
+	if _, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View); err != nil {
+		return nil, err
+	}
+	var items []documentItem
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "DOC#"), false, &items); err != nil {
+		return nil, err
+	}
+	out := make([]Document, 0, len(items))
+	for _, it := range items {
+		req, err := s.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key),
+			ResponseContentDisposition: aws.String(ContentDisposition(fmt.Sprintf("security-profile-cycle-%d.pdf", it.Cycle)))},
+			func(o *s3.PresignOptions) { o.Expires = s.Evidence.DownloadTTL })
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Document{Cycle: it.Cycle, CreatedAt: it.CreatedAt, Size: it.Size, URL: req.URL})
+	}
+	return out, nil
+}
