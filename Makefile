@@ -7,7 +7,7 @@ GO ?= go
 CACHE := $(CURDIR)/.cache
 BIN := $(CACHE)/bin
 STATICCHECK_VERSION := v0.8.2
-FUNCTIONS := auth password-reset accounts profiles web
+FUNCTIONS := auth password-reset accounts profiles web reminders mail-events
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 TEST_TIMEOUT ?= 30m
 
@@ -40,6 +40,12 @@ build-ProfilesFunction:
 
 build-WebFunction:
 	$(call lambda,web)
+
+build-RemindersFunction:
+	$(call lambda,reminders)
+
+build-MailEventsFunction:
+	$(call lambda,mail-events)
 
 $(BIN)/stack: $(shell find infra shared -name '*.go' -not -name '*_test.go') go.mod
 	$(GO) build -o $@ ./infra/cmd/stack

@@ -364,3 +364,9 @@ func (s *Service) staffPairOrSelf(ctx context.Context, actorID, targetID string)
 func (s *Service) FindByEmail(ctx context.Context, email string) (*User, bool, error) {
 	return s.byEmail(ctx, email)
 }
+
+// SetDeliveryStatus records what SES said of the user's address (bounced,
+// complained), for the account owner's user list.
+func (s *Service) SetDeliveryStatus(ctx context.Context, userID, status string) error {
+	return s.update(ctx, userID, expression.Set(expression.Name("deliveryStatus"), expression.Value(status)))
+}

@@ -41,6 +41,9 @@ type Sender struct {
 	configSet string
 	text      *texttemplate.Template
 	html      *htmltemplate.Template
+	// Suppressed, when set, is asked before every send: an address that
+	// bounced or complained is not mailed again.
+	Suppressed func(ctx context.Context, to string) (bool, error)
 }
 
 // NewSender parses the embedded templates and returns a Sender. from must be
@@ -81,6 +84,15 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	to, err := Address(m.To)
 	if err != nil {
 		return fmt.Errorf("send %s: recipient: %w", m.Template, err)
+	}
+	if s.Suppressed != nil {
+		skip, err := s.Suppressed(ctx, to)
+		if err != nil {
+			return fmt.Errorf("send %s: suppression list: %w", m.Template, err)
+		}
+		if skip {
+			return nil // bounced or complained before: SES would only count it against us
+		}
 	}
 	subject, text, html, err := s.Render(m)
 	if err != nil {

@@ -5,12 +5,14 @@
 package portal
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/profile"
+	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 )
@@ -32,6 +34,7 @@ type Config struct {
 	Sessions session.Config
 	Resets   reset.Config
 	Evidence profile.EvidenceConfig
+	Reminder reminder.Config
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -80,6 +83,16 @@ func LoadConfig(env *config.Env) (Config, error) {
 		},
 	}
 	c.Evidence.Bucket = c.BucketName
+	c.Reminder = reminder.DefaultConfig
+	if v := env.String("REMINDER_THRESHOLDS", ""); v != "" {
+		t, err := reminder.ParseThresholds(v)
+		if err != nil {
+			return c, fmt.Errorf("REMINDER_THRESHOLDS: %w", err)
+		}
+		c.Reminder.Thresholds = t
+	}
+	c.Reminder.SendRate = float64(env.Int("REMINDER_SEND_RATE", int(reminder.DefaultConfig.SendRate), 1, 1000))
+	c.Reminder.CatchUpDays = env.Int("REMINDER_CATCH_UP_DAYS", reminder.DefaultConfig.CatchUpDays, 0, 60)
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
 	return c, env.Err()
 }

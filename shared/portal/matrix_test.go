@@ -215,6 +215,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			must(m.t, err)
 			return "/v1/owner-change-requests/" + req.ID + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/jobs/annual-review-reminders", fixed("/v1/jobs/annual-review-reminders", map[string]string{"asOf": "2026-01-01"}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
 
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},

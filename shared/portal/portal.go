@@ -16,12 +16,14 @@ import (
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/config"
+	"github.com/partner-portal/portal/shared/delivery"
 	"github.com/partner-portal/portal/shared/health"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/profile"
+	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
@@ -43,6 +45,8 @@ type Deps struct {
 	Resets   *reset.Service
 	Accounts *accounts.Service
 	Profiles *profile.Service
+	Delivery *delivery.List
+	Reminder *reminder.Job
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -82,6 +86,8 @@ func (d *Deps) build(now func() time.Time) error {
 		return err
 	}
 	d.Mail = sender
+	d.Delivery = &delivery.List{Store: d.Store, Now: now}
+	sender.Suppressed = d.Delivery.IsSuppressed
 	d.Audit = &audit.Log{Store: d.Store}
 	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now}
 	d.Users = &identity.Service{
@@ -92,6 +98,9 @@ func (d *Deps) build(now func() time.Time) error {
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
 	d.Users.Scope = d.Accounts
+	d.Delivery.Users = d.Users
+	d.Reminder = &reminder.Job{Store: d.Store, Mail: sender, Suppressed: d.Delivery, Config: d.Config.Reminder,
+		PortalURL: d.Config.PortalURL, Log: d.Log, Sleep: time.Sleep}
 	d.Profiles = &profile.Service{
 		Store: d.Store, Access: d.Accounts, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL,
 		PoolMail: d.Config.PoolMail, Now: now, Log: d.Log, Specialist: d.Users.Get,
@@ -149,6 +158,7 @@ func PasswordResetRoutes(d *Deps) *httpapi.Router {
 func AccountsRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	(&reminder.Handler{Job: d.Reminder, Sessions: d.Sessions}).Register(rt)
 	return rt
 }
 

@@ -1,0 +1,62 @@
+package reminder
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/session"
+)
+
+// Handler serves POST /v1/jobs/annual-review-reminders: an admin runs the
+// job for a day, as the schedule does daily.
+type Handler struct {
+	Job      *Job
+	Sessions *session.Service
+}
+
+// Register mounts the route on rt.
+func (h *Handler) Register(rt *httpapi.Router) {
+	rt.Handle("POST /v1/jobs/annual-review-reminders", h.Sessions.Require(h.run))
+}
+
+// RunRequest is the body of the job route.
+type RunRequest struct {
+	AsOf string `json:"asOf"`
+}
+
+func (h *Handler) run(w http.ResponseWriter, r *http.Request) error {
+	if identity.StaffRole(session.From(r.Context()).StaffRole) != identity.Admin {
+		return fault.New(fault.Forbidden, "forbidden", "only an admin may run the reminder job")
+	}
+	var req RunRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	day, err := time.Parse(dateLayout, req.AsOf)
+	if err != nil {
+		return fault.WithDetails(fault.Invalid, "invalid_as_of", "asOf: must be a date as YYYY-MM-DD",
+			[]fault.Detail{{Field: "asOf", Message: "must be a date as YYYY-MM-DD"}})
+	}
+	res, err := h.Job.Run(r.Context(), day)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// Scheduled is the reminders Lambda's handler: the EventBridge schedule's
+// event time is the day the job runs for.
+func (j *Job) Scheduled(ctx context.Context, ev events.EventBridgeEvent) (Result, error) {
+	day := ev.Time
+	if day.IsZero() {
+		day = time.Now()
+	}
+	return j.Run(ctx, day)
+}
