@@ -139,7 +139,7 @@ func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 			}
 			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < j.Config.Margin {
 				j.Log.WarnContext(ctx, "reminders stopped before the deadline; the next run goes on", "sent", res.Sent)
-				return res, nil
+				return res, j.markDone(ctx, st, from.AddDate(0, 0, -1))
 			}
 			var to []string
 			for _, c := range acc.Contacts {
@@ -182,12 +182,16 @@ func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 	if failed {
 		done = from.AddDate(0, 0, -1)
 	}
-	if st.LastRun < done.Format(dateLayout) {
-		if err := j.Store.Put(ctx, state{Key: stateKey, LastRun: done.Format(dateLayout)}, nil); err != nil {
-			return res, err
-		}
+	return res, j.markDone(ctx, st, done)
+}
+
+// markDone records that every day up to done was handled, unless a later
+// day already was.
+func (j *Job) markDone(ctx context.Context, st state, done time.Time) error {
+	if st.LastRun >= done.Format(dateLayout) {
+		return nil
 	}
-	return res, nil
+	return j.Store.Put(ctx, state{Key: stateKey, LastRun: done.Format(dateLayout)}, nil)
 }
 
 // latestPassed is the latest threshold at or before day for a due date.
