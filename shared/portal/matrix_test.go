@@ -8,10 +8,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
 )
 
@@ -217,6 +219,17 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 		{"POST /v1/jobs/annual-review-reminders", fixed("/v1/jobs/annual-review-reminders", map[string]string{"asOf": "2026-01-01"}),
 			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"GET /v1/freezes", fixed("/v1/freezes", nil), all(ok)},
+		{"POST /v1/freezes", fixed("/v1/freezes", map[string]string{"startsAt": "2099-01-01T00:00:00Z", "endsAt": "2099-01-01T02:00:00Z", "message": "Maintenance"}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"DELETE /v1/freezes/{id}", func(*cell) (string, any) {
+			f, err := m.d.Notices.CreateFreeze(context.Background(), "matrix", notice.Freeze{StartsAt: time.Now().Add(48 * time.Hour), EndsAt: time.Now().Add(50 * time.Hour), Message: "x"})
+			must(m.t, err)
+			return "/v1/freezes/" + f.ID, nil
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"GET /v1/announcements", fixed("/v1/announcements", nil), all(ok)},
+		{"POST /v1/announcements", fixed("/v1/announcements", map[string]string{"title": "Hello", "body": "News", "severity": "info",
+			"startsAt": "2026-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
 
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},

@@ -21,6 +21,7 @@ import (
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
+	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/profile"
 	"github.com/partner-portal/portal/shared/reminder"
@@ -47,6 +48,7 @@ type Deps struct {
 	Profiles *profile.Service
 	Delivery *delivery.List
 	Reminder *reminder.Job
+	Notices  *notice.Service
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -86,6 +88,7 @@ func (d *Deps) build(now func() time.Time) error {
 		return err
 	}
 	d.Mail = sender
+	d.Notices = &notice.Service{Store: d.Store, Now: now, Log: d.Log}
 	d.Delivery = &delivery.List{Store: d.Store, Now: now}
 	sender.Suppressed = d.Delivery.IsSuppressed
 	d.Audit = &audit.Log{Store: d.Store}
@@ -159,6 +162,7 @@ func AccountsRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
 	(&reminder.Handler{Job: d.Reminder, Sessions: d.Sessions}).Register(rt)
+	(&notice.Handler{Notices: d.Notices, Sessions: d.Sessions}).Register(rt)
 	return rt
 }
 
@@ -180,9 +184,10 @@ func WebRoutes(d *Deps) *httpapi.Router {
 	return rt
 }
 
-// Handler wraps routes in the middleware every function runs.
+// Handler wraps routes in the middleware every function runs: request ids,
+// logs and panic recovery outside, the data-freeze check inside.
 func Handler(d *Deps, routes *httpapi.Router) http.Handler {
-	return httpapi.Middleware(d.Log, routes)
+	return httpapi.Middleware(d.Log, d.Notices.Middleware(routes))
 }
 
 // AllRoutes mounts every function's routes on one router, for the local

@@ -1,0 +1,241 @@
+// Package notice is what the authority tells every user: announcements
+// shown in the portal, and data-freeze windows during which every write is
+// refused with 503 and a clear message while reads go on.
+package notice
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/store"
+)
+
+// Freeze is a window during which the portal accepts no changes.
+type Freeze struct {
+	store.Key `json:"-"`
+	ID        string    `dynamodbav:"id" json:"id"`
+	StartsAt  time.Time `dynamodbav:"startsAt" json:"startsAt"`
+	EndsAt    time.Time `dynamodbav:"endsAt" json:"endsAt"`
+	Message   string    `dynamodbav:"message" json:"message"`
+	CreatedBy string    `dynamodbav:"createdBy" json:"-"`
+	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
+}
+
+// Announcement is a notice shown to every user within its window.
+type Announcement struct {
+	store.Key `json:"-"`
+	ID        string    `dynamodbav:"id" json:"id"`
+	Title     string    `dynamodbav:"title" json:"title"`
+	Body      string    `dynamodbav:"body" json:"body"`
+	Severity  string    `dynamodbav:"severity" json:"severity"`
+	StartsAt  time.Time `dynamodbav:"startsAt" json:"startsAt"`
+	EndsAt    time.Time `dynamodbav:"endsAt" json:"endsAt"`
+	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
+}
+
+// Severities of an announcement.
+var Severities = []string{"info", "warning", "critical"}
+
+// CacheFor is how long a process trusts its copy of the freezes: a freeze
+// made elsewhere takes effect here within this time.
+const CacheFor = 30 * time.Second
+
+// Service keeps freezes and announcements.
+type Service struct {
+	Store *store.Store
+	Now   func() time.Time
+	Log   *slog.Logger
+	// CacheFor overrides the package's CacheFor (tests shorten it).
+	CacheFor time.Duration
+
+	mu       sync.Mutex
+	cached   []Freeze
+	cachedAt time.Time
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+const sortKey = "2006-01-02T15:04:05Z"
+
+// CreateFreeze records a freeze window; it takes effect in this process at once.
+func (s *Service) CreateFreeze(ctx context.Context, by string, f Freeze) (*Freeze, error) {
+	f.ID, f.CreatedBy = newID(), by
+	f.Key = store.Key{PK: "FREEZE", SK: f.StartsAt.UTC().Format(sortKey) + "#" + f.ID}
+	f.ExpiresAt = f.EndsAt.Add(24 * time.Hour).Unix()
+	if err := s.Store.Put(ctx, f, nil); err != nil {
+		return nil, err
+	}
+	s.forget()
+	return &f, nil
+}
+
+// DeleteFreeze lifts a freeze; it takes effect in this process at once.
+func (s *Service) DeleteFreeze(ctx context.Context, id string) error {
+	all, err := s.read(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range all {
+		if f.ID == id {
+			exists := expression.AttributeExists(expression.Name("PK"))
+			if err := s.Store.Delete(ctx, f.Key, &exists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+				return err
+			}
+			s.forget()
+			return nil
+		}
+	}
+	return fault.New(fault.NotFound, "freeze_not_found", "no such freeze")
+}
+
+// Freezes lists the current and coming freezes, soonest first.
+func (s *Service) Freezes(ctx context.Context) ([]Freeze, error) {
+	all, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	out := []Freeze{}
+	for _, f := range all {
+		if f.EndsAt.After(now) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) read(ctx context.Context) ([]Freeze, error) {
+	var all []Freeze
+	if err := s.Store.Query(ctx, "", store.KeyOnly("PK", "FREEZE"), true, &all); err != nil {
+		return nil, fmt.Errorf("read freezes: %w", err)
+	}
+	return all, nil
+}
+
+func (s *Service) forget() {
+	s.mu.Lock()
+	s.cachedAt = time.Time{}
+	s.mu.Unlock()
+}
+
+// Active returns the freeze in force now, if any, from a copy at most
+// CacheFor old.
+func (s *Service) Active(ctx context.Context) (*Freeze, error) {
+	s.mu.Lock()
+	ttl := CacheFor
+	if s.CacheFor > 0 {
+		ttl = s.CacheFor
+	}
+	fresh := !s.cachedAt.IsZero() && time.Since(s.cachedAt) < ttl
+	cached := s.cached
+	s.mu.Unlock()
+	if !fresh {
+		all, err := s.read(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.cached, s.cachedAt, cached = all, time.Now(), all
+		s.mu.Unlock()
+	}
+	now := s.Now()
+	for _, f := range cached {
+		if !now.Before(f.StartsAt) && now.Before(f.EndsAt) {
+			return &f, nil
+		}
+	}
+	return nil, nil
+}
+
+// exempt are the writes a freeze lets through: signing in and out, password
+// resets, and the freeze routes themselves (so a freeze can be lifted).
+var exempt = func() *http.ServeMux {
+	m := http.NewServeMux()
+	for _, p := range []string{
+		"POST /v1/sessions", "DELETE /v1/sessions/current",
+		"POST /v1/password-resets", "POST /v1/password-resets/{token}",
+		"POST /v1/freezes", "DELETE /v1/freezes/{id}",
+	} {
+		m.Handle(p, http.NotFoundHandler())
+	}
+	return m
+}()
+
+// Middleware refuses every write (POST, PUT, PATCH, DELETE) during a freeze
+// with 503 data_freeze, the window and Retry-After; reads and the exempt
+// writes go on. Every function mounts it.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		default:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := exempt.Handler(r); pattern != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		f, err := s.Active(r.Context())
+		if err != nil {
+			// Fail open: a freeze is a courtesy window, not a security control,
+			// and the store being down will fail the write anyway.
+			httpapi.Logger(r.Context()).Error("freeze check failed", "err", err.Error())
+			next.ServeHTTP(w, r)
+			return
+		}
+		if f == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		retry := int(time.Until(f.EndsAt).Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(max(retry, 1)))
+		httpapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]any{
+			"code": "data_freeze", "message": f.Message,
+			"freeze": map[string]any{"id": f.ID, "startsAt": f.StartsAt, "endsAt": f.EndsAt},
+		}})
+	})
+}
+
+// CreateAnnouncement publishes an announcement.
+func (s *Service) CreateAnnouncement(ctx context.Context, a Announcement) (*Announcement, error) {
+	a.ID = newID()
+	a.Key = store.Key{PK: "ANNOUNCEMENT", SK: a.StartsAt.UTC().Format(sortKey) + "#" + a.ID}
+	a.ExpiresAt = a.EndsAt.Add(24 * time.Hour).Unix()
+	if err := s.Store.Put(ctx, a, nil); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Announcements lists the announcements in force now, newest first.
+func (s *Service) Announcements(ctx context.Context) ([]Announcement, error) {
+	var all []Announcement
+	if err := s.Store.Query(ctx, "", store.KeyOnly("PK", "ANNOUNCEMENT"), false, &all); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	out := []Announcement{}
+	for _, a := range all {
+		if !now.Before(a.StartsAt) && now.Before(a.EndsAt) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
