@@ -134,3 +134,56 @@ func TestNoScan(t *testing.T) {
 		t.Fatalf("looked at %d files; the walk is broken", files)
 	}
 }
+
+// TestTemplateEventsAndAlarms: the reminders run on a daily schedule, the
+// mail events come from the SES topic, every function has an errors alarm,
+// and the stack outputs its API URL, table and bucket.
+func TestTemplateEventsAndAlarms(t *testing.T) {
+	tpl, err := testenv.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, err := tpl.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]string{}
+	for _, f := range fns {
+		events[f.LogicalID] = strings.Join(f.EventTypes, ",")
+	}
+	if events["RemindersFunction"] != "Schedule" || events["MailEventsFunction"] != "SNS" {
+		t.Errorf("events = %v; want a Schedule for reminders and SNS for mail events", events)
+	}
+	raw, err := os.ReadFile(filepath.Join(root(t), "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Type       string    `yaml:"Type"`
+			Properties yaml.Node `yaml:"Properties"`
+		} `yaml:"Resources"`
+		Outputs map[string]any `yaml:"Outputs"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fns {
+		if doc.Resources[f.LogicalID+"Errors"].Type != "AWS::CloudWatch::Alarm" {
+			t.Errorf("%s has no errors alarm", f.LogicalID)
+		}
+	}
+	for _, want := range []string{"RemindersNotRun", "MailEventsTopic", "MailEventDestination", "MailConfigurationSet"} {
+		if doc.Resources[want].Type == "" {
+			t.Errorf("template lacks %s", want)
+		}
+	}
+	for _, out := range []string{"ApiUrl", "TableName", "BucketName"} {
+		if doc.Outputs[out] == nil {
+			t.Errorf("template lacks the output %s", out)
+		}
+	}
+	if len(fns) != 7 {
+		t.Errorf("%d functions; want the seven of DESIGN.md (auth, password-reset, accounts, profiles, web, reminders, mail-events)", len(fns))
+	}
+}
