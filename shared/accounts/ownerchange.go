@@ -13,7 +13,6 @@ import (
 
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
-	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -223,8 +222,8 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 
 // OwnerChangeRequests lists the applications with the status (admins).
 func (s *Service) OwnerChangeRequests(ctx context.Context, p Principal, status string) ([]OwnerChangeRequest, error) {
-	if p.StaffRole != identity.Admin {
-		return nil, errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return nil, err
 	}
 	out := []OwnerChangeRequest{}
 	if err := s.Store.Query(ctx, "GSI1", store.KeyOnly("GSI1PK", "OCR#"+status), true, &out); err != nil {
@@ -236,8 +235,8 @@ func (s *Service) OwnerChangeRequests(ctx context.Context, p Principal, status s
 // DecideOwnerChange approves or rejects a pending application (admins).
 // Approval invites the new AO as owner; both sides are told by email.
 func (s *Service) DecideOwnerChange(ctx context.Context, p Principal, id, decision, comment string) error {
-	if p.StaffRole != identity.Admin {
-		return errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return err
 	}
 	var req OwnerChangeRequest
 	found, err := s.Store.Get(ctx, ocrKey(id), &req)

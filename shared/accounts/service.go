@@ -45,8 +45,8 @@ var errAdminOnly = fault.New(fault.Forbidden, "forbidden", "only an admin may do
 
 // CreateOrganization creates an organisation (admins).
 func (s *Service) CreateOrganization(ctx context.Context, p Principal, name string) (*Organization, error) {
-	if p.StaffRole != identity.Admin {
-		return nil, errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return nil, err
 	}
 	o := &Organization{ID: newID(), Name: name, CreatedAt: s.Now().UTC()}
 	o.Key = orgKey(o.ID)
@@ -75,8 +75,8 @@ var errOrgNotFound = fault.New(fault.NotFound, "organization_not_found", "no suc
 // CreateAccount creates a trade account in the organisation (admins) and
 // invites its owner-to-be by email.
 func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, na NewAccount) (*Account, error) {
-	if p.StaffRole != identity.Admin {
-		return nil, errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return nil, err
 	}
 	org, err := s.organization(ctx, orgID)
 	if err != nil {
@@ -159,12 +159,12 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 	if !found {
 		return nil, errOrgNotFound
 	}
-	ok, err := s.seesOrganization(ctx, p, v)
+	sees, err := s.seesOrganization(ctx, p, v)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errOrgNotFound
+	if err := Decide(p, ViewOrganization, sees, ""); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -199,8 +199,8 @@ func (s *Service) seesOrganization(ctx context.Context, p Principal, v *Organiza
 // LinkAccounts records a relationship between two accounts of the
 // organisation (admins).
 func (s *Service) LinkAccounts(ctx context.Context, p Principal, orgID, from, to, relationship string) (*Link, error) {
-	if p.StaffRole != identity.Admin {
-		return nil, errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return nil, err
 	}
 	for _, id := range []string{from, to} {
 		acc, err := s.account(ctx, id)
@@ -222,8 +222,8 @@ func (s *Service) LinkAccounts(ctx context.Context, p Principal, orgID, from, to
 
 // UnlinkAccounts removes a link (admins).
 func (s *Service) UnlinkAccounts(ctx context.Context, p Principal, orgID, linkID string) error {
-	if p.StaffRole != identity.Admin {
-		return errAdminOnly
+	if err := Decide(p, Administer, true, ""); err != nil {
+		return err
 	}
 	from, to, ok := cutDot(linkID)
 	if !ok {

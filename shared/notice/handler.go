@@ -7,9 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
-	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/session"
 )
 
@@ -30,8 +30,8 @@ func (h *Handler) Register(rt *httpapi.Router) {
 
 func (h *Handler) admin(next httpapi.HandlerFunc) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if identity.StaffRole(session.From(r.Context()).StaffRole) != identity.Admin {
-			return fault.New(fault.Forbidden, "forbidden", "only an admin may do this")
+		if err := accounts.Decide(accounts.PrincipalOf(session.From(r.Context())), accounts.Administer, true, ""); err != nil {
+			return err
 		}
 		return next(w, r)
 	}

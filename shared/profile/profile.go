@@ -377,6 +377,9 @@ type QueueEntry struct {
 // Queue lists the accounts waiting for review, oldest first: a specialist's
 // own and the shared pool (two queries of GSI2); for an admin, all (GSI1).
 func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry, error) {
+	if !p.Staff() {
+		return nil, accounts.Decide(p, accounts.Review, true, "")
+	}
 	var out []QueueEntry
 	switch p.StaffRole {
 	case identity.Admin:

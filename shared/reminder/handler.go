@@ -7,9 +7,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
-	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/session"
 )
 
@@ -31,8 +31,8 @@ type RunRequest struct {
 }
 
 func (h *Handler) run(w http.ResponseWriter, r *http.Request) error {
-	if identity.StaffRole(session.From(r.Context()).StaffRole) != identity.Admin {
-		return fault.New(fault.Forbidden, "forbidden", "only an admin may run the reminder job")
+	if err := accounts.Decide(accounts.PrincipalOf(session.From(r.Context())), accounts.Administer, true, ""); err != nil {
+		return err
 	}
 	var req RunRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
