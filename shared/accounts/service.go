@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -225,8 +226,8 @@ func (s *Service) UnlinkAccounts(ctx context.Context, p Principal, orgID, linkID
 	if err := Decide(p, Administer, true, ""); err != nil {
 		return err
 	}
-	from, to, ok := cutDot(linkID)
-	if !ok {
+	from, to, ok := strings.Cut(linkID, ".")
+	if !ok || from == "" || to == "" {
 		return errLinkNotFound
 	}
 	exists := expression.AttributeExists(expression.Name("PK"))
@@ -242,15 +243,6 @@ func (s *Service) UnlinkAccounts(ctx context.Context, p Principal, orgID, linkID
 }
 
 var errLinkNotFound = fault.New(fault.NotFound, "link_not_found", "no such link")
-
-func cutDot(s string) (string, string, bool) {
-	for i := range len(s) {
-		if s[i] == '.' {
-			return s[:i], s[i+1:], i > 0 && i < len(s)-1
-		}
-	}
-	return "", "", false
-}
 
 // invite makes an invitation to the account for email with role, replacing
 // any earlier one for that email, and mails the link.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -154,7 +155,7 @@ func RenderPDF(acc *accounts.Account, answers map[string]*answerItem, at time.Ti
 			for _, e := range a.Approved.Evidence {
 				names = append(names, e.FileName)
 			}
-			pdf.MultiCell(0, 5, tr("Evidence: "+joinNames(names)), "", "L", false)
+			pdf.MultiCell(0, 5, tr("Evidence: "+strings.Join(names, ", ")), "", "L", false)
 		}
 		pdf.Ln(2)
 	}
@@ -163,17 +164,6 @@ func RenderPDF(acc *accounts.Account, answers map[string]*answerItem, at time.Ti
 		return nil, fmt.Errorf("render pdf: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
 
 // Document is a completed review cycle in the library.

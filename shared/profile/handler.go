@@ -2,6 +2,7 @@ package profile
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -109,7 +110,7 @@ func (h *Handler) criteria(w http.ResponseWriter, r *http.Request, _ accounts.Pr
 	et := r.URL.Query().Get("entityType")
 	list := criteria.Catalogue
 	if et != "" {
-		if !slicesContains(accounts.EntityTypes, et) {
+		if !slices.Contains(accounts.EntityTypes, et) {
 			return fault.WithDetails(fault.Invalid, "invalid_entity_type", "entityType: is not a known entity type",
 				[]fault.Detail{{Field: "entityType", Message: "must be one of " + strings.Join(accounts.EntityTypes, ", ")}})
 		}
@@ -117,15 +118,6 @@ func (h *Handler) criteria(w http.ResponseWriter, r *http.Request, _ accounts.Pr
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"categories": criteria.Categories, "criteria": list})
 	return nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
@@ -147,7 +139,7 @@ type SaveRequest struct {
 // Validate checks the answer, the narrative and the version.
 func (s SaveRequest) Validate() error {
 	var p fault.Fields
-	if !slicesContains(Answers, s.Answer) {
+	if !slices.Contains(Answers, s.Answer) {
 		p.Add("answer", "must be one of %s", strings.Join(Answers, ", "))
 	}
 	if n := utf8.RuneCountInString(s.Narrative); n > MaxNarrative {
