@@ -3,7 +3,6 @@ package accounts_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -19,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-const pw = "Harbour-Lantern-Tide-2026"
+const pw = testenv.Password
 
 type env struct {
 	t   *testing.T
@@ -29,14 +28,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	cfg := testenv.Config(t)
-	cfg.PortalURL = "http://" + srv.Listener.Addr().String()
-	d := testenv.DepsWith(t, cfg)
-	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &env{t: t, d: d, url: cfg.PortalURL}
+	d, base := testenv.Portal(t, nil, nil)
+	return &env{t: t, d: d, url: base}
 }
 
 func (e *env) call(method, path, token string, body any) testenv.Response {
@@ -76,8 +69,7 @@ func (e *env) signUp(email string, role identity.StaffRole) string {
 
 func (e *env) signIn(email string) string {
 	e.t.Helper()
-	r := e.must(e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw}), 201)
-	return r.JSON()["token"].(string)
+	return testenv.SignIn(e.t, e.url, email, pw)
 }
 
 var invitePattern = regexp.MustCompile(`https?://[^\s"<>]+/accept-invitation\?token=[A-Za-z0-9_%-]+`)

@@ -1,7 +1,6 @@
 package notice_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-const pw = "Harbour-Lantern-Tide-2026"
+const pw = testenv.Password
 
 // serve runs the whole portal for d and returns its address.
 func serve(t *testing.T, d *portal.Deps) string {
@@ -27,15 +26,8 @@ func serve(t *testing.T, d *portal.Deps) string {
 
 func person(t *testing.T, d *portal.Deps, base string, role identity.StaffRole) (string, string) {
 	t.Helper()
-	email := testenv.Email("p")
-	nu, _ := identity.SignUpRequest{Email: email, Password: pw, Name: "Person", SecurityAnswers: []identity.AnswerInput{
-		{QuestionID: "q01", Answer: "a"}, {QuestionID: "q02", Answer: "b"}, {QuestionID: "q03", Answer: "c"}}}.Validate()
-	nu.StaffRole = role
-	if _, err := d.Users.SignUp(context.Background(), nu, identity.Client{}); err != nil {
-		t.Fatal(err)
-	}
-	r := testenv.Call(t, base, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw})
-	return email, r.JSON()["token"].(string)
+	email, _ := testenv.Person(t, d, "p", role)
+	return email, testenv.SignIn(t, base, email, pw)
 }
 
 func TestFreeze(t *testing.T) {

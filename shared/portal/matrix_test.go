@@ -3,7 +3,6 @@ package portal_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"sort"
 	"strings"
@@ -20,7 +19,7 @@ import (
 // The principals of the matrix, in column order.
 var principals = []string{"anonymous", "stranger", "member", "poc", "owner", "scss-unassigned", "scss-assigned", "admin"}
 
-const matrixPassword = "Harbour-Lantern-Tide-2026"
+const matrixPassword = testenv.Password
 
 // matrix is one portal with an organisation whose importer account is
 // assigned to one specialist, its owner, POC and user, a user of another
@@ -39,14 +38,8 @@ type matrix struct {
 }
 
 func newMatrix(t *testing.T) *matrix {
-	srv := httptest.NewUnstartedServer(nil)
-	cfg := testenv.Config(t)
-	cfg.PortalURL = "http://" + srv.Listener.Addr().String()
-	d := testenv.DepsWith(t, cfg)
-	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
-	srv.Start()
-	t.Cleanup(srv.Close)
-	m := &matrix{t: t, d: d, base: cfg.PortalURL, tokens: map[string]string{}, emails: map[string]string{}, ids: map[string]string{}}
+	d, base := testenv.Portal(t, nil, nil)
+	m := &matrix{t: t, d: d, base: base, tokens: map[string]string{}, emails: map[string]string{}, ids: map[string]string{}}
 	ctx := context.Background()
 	roles := map[string]identity.StaffRole{"scss-unassigned": identity.SCSS, "scss-assigned": identity.SCSS, "admin": identity.Admin}
 	for _, p := range append(principals[1:], "victim") {
@@ -97,11 +90,7 @@ func (m *matrix) user(email string, role identity.StaffRole) string {
 
 func (m *matrix) signIn(email string) string {
 	m.t.Helper()
-	r := testenv.Call(m.t, m.base, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": matrixPassword})
-	if r.Status != 201 {
-		m.t.Fatalf("sign in %s = %d %s", email, r.Status, r.Body)
-	}
-	return r.JSON()["token"].(string)
+	return testenv.SignIn(m.t, m.base, email, matrixPassword)
 }
 
 // cell is one request of the matrix: the principal and its token, which a

@@ -3,7 +3,6 @@ package profile_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +16,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-const pw = "Harbour-Lantern-Tide-2026"
+const pw = testenv.Password
 
 type env struct {
 	t                                         testing.TB
@@ -30,29 +29,12 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	cfg := testenv.Config(t)
-	cfg.PortalURL = "http://" + srv.Listener.Addr().String()
-	d := testenv.DepsWith(t, cfg)
-	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
-	srv.Start()
-	t.Cleanup(srv.Close)
-	e := &env{t: t, d: d, base: cfg.PortalURL}
+	d, base := testenv.Portal(t, nil, nil)
+	e := &env{t: t, d: d, base: base}
 	ctx := context.Background()
 	person := func(prefix string, role identity.StaffRole) (string, string, string) {
-		email := testenv.Email(prefix)
-		nu, err := identity.SignUpRequest{Email: email, Password: pw, Name: "P " + prefix, SecurityAnswers: []identity.AnswerInput{
-			{QuestionID: "q01", Answer: "a"}, {QuestionID: "q02", Answer: "b"}, {QuestionID: "q03", Answer: "c"}}}.Validate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		nu.StaffRole = role
-		u, err := d.Users.SignUp(ctx, nu, identity.Client{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := testenv.Call(t, e.base, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw})
-		return email, u.ID, r.JSON()["token"].(string)
+		email, id := testenv.Person(t, d, prefix, role)
+		return email, id, testenv.SignIn(t, base, email, pw)
 	}
 	var ownerID, userID, scssID, peerID, peerEmail, userEmail string
 	e.ownerEmail, ownerID, e.owner = person("owner", "")

@@ -3,7 +3,6 @@ package reminder_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +23,6 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-const pw = "Harbour-Lantern-Tide-2026"
-
 type env struct {
 	t                           *testing.T
 	d                           *portal.Deps
@@ -38,27 +35,12 @@ type env struct {
 // contacts, and an admin to run the job.
 func newEnv(t *testing.T, due string) *env {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	cfg := testenv.Config(t)
-	cfg.PortalURL = "http://" + srv.Listener.Addr().String()
-	cfg.Reminder.SendRate = 1000
-	d := testenv.DepsWith(t, cfg)
-	d.Reminder.Sleep = func(time.Duration) {}
-	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
-	srv.Start()
-	t.Cleanup(srv.Close)
-	e := &env{t: t, d: d, base: cfg.PortalURL}
+	d, base := testenv.Portal(t, func(c *portal.Config) { c.Reminder.SendRate = 1000 },
+		func(d *portal.Deps) { d.Reminder.Sleep = func(time.Duration) {} })
+	e := &env{t: t, d: d, base: base}
 	ctx := context.Background()
 	person := func(prefix string, role identity.StaffRole) (string, string) {
-		email := testenv.Email(prefix)
-		nu, _ := identity.SignUpRequest{Email: email, Password: pw, Name: "P " + prefix, SecurityAnswers: []identity.AnswerInput{
-			{QuestionID: "q01", Answer: "a"}, {QuestionID: "q02", Answer: "b"}, {QuestionID: "q03", Answer: "c"}}}.Validate()
-		nu.StaffRole = role
-		u, err := d.Users.SignUp(ctx, nu, identity.Client{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return email, u.ID
+		return testenv.Person(t, d, prefix, role)
 	}
 	var ownerID, pocID string
 	e.ownerEmail, ownerID = person("owner", "")
@@ -79,11 +61,7 @@ func newEnv(t *testing.T, due string) *env {
 
 func (e *env) signIn(email string) string {
 	e.t.Helper()
-	r := testenv.Call(e.t, e.base, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": pw})
-	if r.Status != 201 {
-		e.t.Fatalf("sign in = %d", r.Status)
-	}
-	return r.JSON()["token"].(string)
+	return testenv.SignIn(e.t, e.base, email, testenv.Password)
 }
 
 // run runs the job for a day through the admin route.

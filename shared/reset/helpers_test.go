@@ -3,7 +3,6 @@ package reset_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -28,22 +27,17 @@ type env struct {
 
 func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	cfg := testenv.Config(t)
-	cfg.PortalURL = base
-	cfg.Resets.MinDuration = 50 * time.Millisecond // keep the suite quick; the floor is measured, not asserted
-	for _, f := range change {
-		f(&cfg)
-	}
-	d := testenv.DepsWith(t, cfg)
 	c := &testenv.Clock{}
-	if err := d.WithClock(c.Now); err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = portal.Handler(d, portal.AllRoutes(d))
-	srv.Start()
-	t.Cleanup(srv.Close)
+	d, base := testenv.Portal(t, func(cfg *portal.Config) {
+		cfg.Resets.MinDuration = 50 * time.Millisecond // keep the suite quick; the floor is measured, not asserted
+		for _, f := range change {
+			f(cfg)
+		}
+	}, func(d *portal.Deps) {
+		if err := d.WithClock(c.Now); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return &env{t: t, d: d, url: base, clock: c}
 }
 
