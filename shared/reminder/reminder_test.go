@@ -279,3 +279,60 @@ func TestReminderStopsBeforeDeadline(t *testing.T) {
 		t.Errorf("the next run sent %d; want the reminder left over", sent)
 	}
 }
+
+// TestApprovedReviewIsSkipped: once the annual review is approved the
+// account moves to next year's due date, so this year's reminders stop.
+func TestApprovedReviewIsSkipped(t *testing.T) {
+	due := today.AddDate(0, 0, 7)
+	e := newEnv(t, due.Format("2006-01-02"))
+	scssEmail, scssID := testenv.Person(t, e.d, "scss", identity.SCSS)
+	scss := testenv.SignIn(t, e.base, scssEmail, testenv.Password)
+	ctx := context.Background()
+	// Assign the specialist, as an admin would have.
+	acc, _, err := e.d.Accounts.Authorize(ctx, accounts.Principal{StaffRole: identity.Admin}, e.account, accounts.View)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.SpecialistID = scssID
+	if err := e.d.Store.Put(ctx, acc, nil); err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path, token string, body any, want int) map[string]any {
+		t.Helper()
+		r := testenv.Call(t, e.base, method, path, token, body)
+		if r.Status != want {
+			t.Fatalf("%s %s = %d %s; want %d", method, path, r.Status, r.Body, want)
+		}
+		return r.JSON()
+	}
+	profile := "/v1/accounts/" + e.account + "/profile"
+	review := func() {
+		for _, c := range call("GET", profile, e.owner, nil, 200)["criteria"].([]any) {
+			m := c.(map[string]any)
+			if m["required"] == true {
+				v := m["draft"].(map[string]any)["version"]
+				call("PUT", profile+"/criteria/"+m["id"].(string), e.owner, map[string]any{"answer": "yes", "narrative": "done", "version": v}, 200)
+			}
+		}
+		call("POST", profile+"/submit", e.owner, nil, 202)
+		for _, c := range call("GET", profile, scss, nil, 200)["criteria"].([]any) {
+			m := c.(map[string]any)
+			if m["review"].(map[string]any)["state"] == "pending" {
+				call("POST", profile+"/criteria/"+m["id"].(string)+"/review", scss, map[string]string{"decision": "approve"}, 200)
+			}
+		}
+	}
+	review()                                                                     // the first profile
+	call("POST", "/v1/accounts/"+e.account+"/annual-reviews", e.owner, nil, 201) // this year's review
+	review()
+	if sent, _ := e.run(due.AddDate(0, 0, -7)); sent != 0 {
+		t.Errorf("reminders for an approved review = %d; want none", sent)
+	}
+	if got := testenv.MailsTo(t, e.ownerEmail); len(got) != 0 {
+		for _, m := range got {
+			if strings.Contains(m.Subject, "annual review") {
+				t.Errorf("the owner got a reminder: %q", m.Subject)
+			}
+		}
+	}
+}
