@@ -142,6 +142,9 @@ func TestAccountCreationToMembership(t *testing.T) {
 		t.Fatalf("memberships = %v; want one", ms)
 	}
 	m := ms[0].(map[string]any)
+	if _, leaked := m["PK"]; leaked {
+		t.Errorf("membership %v shows the table's keys", m)
+	}
 	if m["organizationId"] != w.orgID || m["organizationName"] != "Acme Imports Group" || m["accountId"] != w.accountID ||
 		m["accountName"] != "Acme Imports" || m["role"] != "owner" || len(m["programs"].([]any)) != 2 {
 		t.Errorf("membership = %v", m)
@@ -154,7 +157,11 @@ func TestAccountCreationToMembership(t *testing.T) {
 	if len(mails) != 1 || !strings.Contains(mails[0].Subject, "Acme Imports") || !strings.Contains(mails[0].Body.Text, "account owner") {
 		t.Errorf("invitation mail = %+v", mails)
 	}
-	org := e.must(e.call("GET", "/v1/organizations/"+w.orgID, w.user, nil), 200).JSON()
+	orgResp := e.must(e.call("GET", "/v1/organizations/"+w.orgID, w.user, nil), 200)
+	if strings.Contains(string(orgResp.Body), `"PK"`) || strings.Contains(string(orgResp.Body), `"SK"`) {
+		t.Errorf("organisation %s shows the table's keys", orgResp.Body)
+	}
+	org := orgResp.JSON()
 	if accs := org["accounts"].([]any); len(accs) != 1 || accs[0].(map[string]any)["entityType"] != "importer" {
 		t.Errorf("organisation = %v", org)
 	}

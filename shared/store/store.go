@@ -24,10 +24,10 @@ const (
 	AttrExpires = "expiresAt"
 )
 
-// Key is the primary key of an item.
+// Key is the primary key of an item. It never appears in API answers.
 type Key struct {
-	PK string `dynamodbav:"PK"`
-	SK string `dynamodbav:"SK"`
+	PK string `dynamodbav:"PK" json:"-"`
+	SK string `dynamodbav:"SK" json:"-"`
 }
 
 // Store holds the DynamoDB client and the table name.
