@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -98,20 +99,32 @@ func NeedsRehash(phc string, p Params) bool {
 	return d.params.MemoryKiB < p.MemoryKiB || d.params.Iterations < p.Iterations || d.params.Parallelism < p.Parallelism
 }
 
-// Hasher hashes and verifies with the configured parameters. Its Dummy hash
+// Hasher hashes and verifies with the configured parameters. Its dummy hash
 // lets a sign-in for an unknown email cost the same as one for a known email.
 type Hasher struct {
 	Params Params
-	dummy  string
+
+	once  sync.Once
+	dummy string
 }
 
-// NewHasher returns a Hasher for p, with a dummy hash made under p.
+// NewHasher returns a Hasher for p. The dummy hash is made in the
+// background, so a cold start does not wait for it; a verification that
+// needs it before it is ready waits for it.
 func NewHasher(p Params) (*Hasher, error) {
-	dummy, err := Hash("dummy password for timing parity", p)
-	if err != nil {
-		return nil, err
+	if p.MemoryKiB == 0 || p.Iterations == 0 || p.Parallelism == 0 {
+		return nil, errors.New("argon2id parameters must all be positive")
 	}
-	return &Hasher{Params: p, dummy: dummy}, nil
+	h := &Hasher{Params: p}
+	go h.dummyHash()
+	return h, nil
+}
+
+func (h *Hasher) dummyHash() string {
+	h.once.Do(func() {
+		h.dummy, _ = Hash("dummy password for timing parity", h.Params) // only crypto/rand can fail, and then nothing works
+	})
+	return h.dummy
 }
 
 // Hash hashes secret with the configured parameters.
@@ -121,7 +134,7 @@ func (h *Hasher) Hash(secret string) (string, error) { return Hash(secret, h.Par
 // dummy hash (and never matches), so the cost is the same either way.
 func (h *Hasher) Verify(secret, phc string) bool {
 	if phc == "" {
-		_, _ = Verify(secret, h.dummy)
+		_, _ = Verify(secret, h.dummyHash())
 		return false
 	}
 	ok, err := Verify(secret, phc)
