@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,28 +171,37 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 	return v, nil
 }
 
+// seesOrganization reports whether p sees the organisation: a partner who
+// belongs to one of its accounts (one query of their memberships), a staff
+// member who sees one of its accounts (one batch of the accounts).
 func (s *Service) seesOrganization(ctx context.Context, p Principal, v *OrganizationView) (bool, error) {
 	if p.StaffRole == identity.Admin {
 		return true, nil
 	}
-	for _, sum := range v.Accounts {
-		if p.Staff() {
-			acc, err := s.account(ctx, sum.AccountID)
-			if err != nil {
-				return false, err
-			}
-			if SeesAccount(p, acc) {
-				return true, nil
-			}
-			continue
+	if !p.Staff() {
+		var mirrors []identity.Membership
+		if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+p.UserID, "SK", "MEMBER#"), true, &mirrors); err != nil {
+			return false, err
 		}
-		var m Member
-		found, err := s.Store.Get(ctx, memberKey(sum.AccountID, p.UserID), &m)
+		return slices.ContainsFunc(mirrors, func(m identity.Membership) bool { return m.OrgID == v.ID }), nil
+	}
+	for chunk := range slices.Chunk(v.Accounts, 100) {
+		keys := make([]store.Key, 0, len(chunk))
+		for _, sum := range chunk {
+			keys = append(keys, accountKey(sum.AccountID))
+		}
+		items, err := s.Store.BatchGet(ctx, keys)
 		if err != nil {
 			return false, err
 		}
-		if found {
-			return true, nil
+		for _, item := range items {
+			var acc Account
+			if err := unmarshal(item, &acc); err != nil {
+				return false, err
+			}
+			if SeesAccount(p, &acc) {
+				return true, nil
+			}
 		}
 	}
 	return false, nil
@@ -417,12 +427,20 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, m.UserID)
+	}
+	users, err := s.Users.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	out := make([]UserView, 0, len(members))
 	for _, m := range members {
-		u, err := s.Users.Get(ctx, m.UserID)
-		if err != nil {
-			return nil, err
+		u, ok := users[m.UserID]
+		if !ok {
+			continue // a membership outliving its user: nothing to show
 		}
 		status := string(u.Status)
 		if u.Status == identity.Active && u.Locked(now) {

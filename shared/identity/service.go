@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/partner-portal/portal/shared/audit"
@@ -369,4 +371,28 @@ func (s *Service) FindByEmail(ctx context.Context, email string) (*User, bool, e
 // complained), for the account owner's user list.
 func (s *Service) SetDeliveryStatus(ctx context.Context, userID, status string) error {
 	return s.update(ctx, userID, expression.Set(expression.Name("deliveryStatus"), expression.Value(status)))
+}
+
+// GetMany returns the users with the ids, read in batches of 100; ids with
+// no user are absent from the map.
+func (s *Service) GetMany(ctx context.Context, ids []string) (map[string]*User, error) {
+	out := make(map[string]*User, len(ids))
+	for chunk := range slices.Chunk(ids, 100) {
+		keys := make([]store.Key, 0, len(chunk))
+		for _, id := range chunk {
+			keys = append(keys, userKey(id))
+		}
+		items, err := s.Store.BatchGet(ctx, keys)
+		if err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		for _, item := range items {
+			var u User
+			if err := attributevalue.UnmarshalMap(item, &u); err != nil {
+				return nil, fmt.Errorf("unmarshal user: %w", err)
+			}
+			out[u.ID] = &u
+		}
+	}
+	return out, nil
 }

@@ -185,13 +185,34 @@ func status(acc *accounts.Account) string {
 
 func cycle(acc *accounts.Account) int { return max(acc.Cycle, 1) }
 
+// criterionEvidence reads the completed evidence of one criterion.
+func (s *Service) criterionEvidence(ctx context.Context, accountID, criterionID string) ([]EvidenceRef, error) {
+	var items []evidenceItem
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"+criterionID+"#EV#"), true, &items); err != nil {
+		return nil, err
+	}
+	var out []EvidenceRef
+	for _, it := range items {
+		if it.Status == "complete" {
+			out = append(out, it.EvidenceRef)
+		}
+	}
+	return out, nil
+}
+
 // answers reads every answer of the account and its completed evidence, in
-// one query: both live under CRIT#.
+// one query (both live under CRIT#), strongly consistent: a member reloading
+// after a save, a submission checking for gaps, a reviewer closing the review
+// all see every write before them.
 func (s *Service) answers(ctx context.Context, accountID string) (map[string]*answerItem, map[string][]EvidenceRef, error) {
-	items, err := s.Store.QueryItems(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"), true)
+	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read answers: %w", err)
 	}
+	return splitAnswers(items)
+}
+
+func splitAnswers(items []map[string]types.AttributeValue) (map[string]*answerItem, map[string][]EvidenceRef, error) {
 	answers := map[string]*answerItem{}
 	evidence := map[string][]EvidenceRef{}
 	for _, item := range items {
@@ -270,11 +291,11 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 		return nil, err
 	}
 	s.record(ctx, p, accountID, "profile_answer_saved", map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
-	_, evidence, err := s.answers(ctx, accountID)
+	evidence, err := s.criterionEvidence(ctx, accountID, criterionID)
 	if err != nil {
 		return nil, err
 	}
-	cv := viewOf(c, &after, evidence[criterionID])
+	cv := viewOf(c, &after, evidence)
 	return &cv, nil
 }
 
@@ -476,7 +497,10 @@ func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, c
 }
 
 // finishIfDecided closes the review once no criterion is pending: the
-// profile is approved when every one is, returned otherwise.
+// profile is approved when every one is, returned otherwise. It reads the
+// answers again after the decision was written, so of two reviewers deciding
+// the last two criteria at once the later one sees both; the conditional
+// update closes the review once.
 func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) error {
 	answers, _, err := s.answers(ctx, acc.ID)
 	if err != nil {

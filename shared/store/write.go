@@ -182,6 +182,15 @@ func (s *Store) Query(ctx context.Context, index string, key expression.KeyCondi
 // QueryItems is Query returning the raw items, for partitions that hold
 // items of several shapes.
 func (s *Store) QueryItems(ctx context.Context, index string, key expression.KeyConditionBuilder, forward bool) ([]map[string]types.AttributeValue, error) {
+	return s.queryItems(ctx, index, key, forward, false)
+}
+
+// QueryItemsConsistent is QueryItems on the table, strongly consistent.
+func (s *Store) QueryItemsConsistent(ctx context.Context, key expression.KeyConditionBuilder) ([]map[string]types.AttributeValue, error) {
+	return s.queryItems(ctx, "", key, true, true)
+}
+
+func (s *Store) queryItems(ctx context.Context, index string, key expression.KeyConditionBuilder, forward, consistent bool) ([]map[string]types.AttributeValue, error) {
 	expr, err := expression.NewBuilder().WithKeyCondition(key).Build()
 	if err != nil {
 		return nil, fmt.Errorf("build key condition: %w", err)
@@ -192,6 +201,7 @@ func (s *Store) QueryItems(ctx context.Context, index string, key expression.Key
 		ExpressionAttributeNames:  expr.Names(),
 		ExpressionAttributeValues: expr.Values(),
 		ScanIndexForward:          aws.Bool(forward),
+		ConsistentRead:            aws.Bool(consistent),
 	}
 	if index != "" {
 		in.IndexName = aws.String(index)
