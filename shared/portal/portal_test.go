@@ -19,7 +19,9 @@ import (
 
 	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -149,4 +151,48 @@ func root(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestLambdaSignInCookie: a sign-in event through the adapter answers 201,
+// and the session cookie comes back in the v2 response's cookies, where API
+// Gateway expects it.
+func TestLambdaSignInCookie(t *testing.T) {
+	d := testenv.Deps(t)
+	nu, err := identity.SignUpRequest{Email: "lambda.user@trade.test", Password: testenv.Password, Name: "Lambda User",
+		SecurityAnswers: []identity.AnswerInput{{QuestionID: "q01", Answer: "a"}, {QuestionID: "q02", Answer: "b"}, {QuestionID: "q03", Answer: "c"}}}.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Users.SignUp(context.Background(), nu, identity.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root(t), "testdata", "apigw-v2-sign-in.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	res, err := httpadapter.NewV2(portal.Handler(d, portal.AuthRoutes(d))).ProxyWithContext(context.Background(), ev)
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("sign-in event = %d %s, %v", res.StatusCode, res.Body, err)
+	}
+	if len(res.Cookies) != 1 || !strings.HasPrefix(res.Cookies[0], session.CookieName+"=") || !strings.Contains(res.Cookies[0], "HttpOnly") {
+		t.Errorf("cookies = %v; want the session cookie in the v2 cookies list", res.Cookies)
+	}
+	// The source IP of the event is the one audited.
+	page, err := d.Audit.ForUser(context.Background(), mustUserID(t, d, "lambda.user@trade.test"), "", 10)
+	if err != nil || len(page.Events) == 0 || page.Events[0].IP != "203.0.113.17" {
+		t.Errorf("audit = %+v, %v; want the sign-in from API Gateway's source IP", page.Events, err)
+	}
+}
+
+func mustUserID(t *testing.T, d *portal.Deps, email string) string {
+	t.Helper()
+	u, found, err := d.Users.FindByEmail(context.Background(), email)
+	if err != nil || !found {
+		t.Fatalf("user %s: %v %v", email, found, err)
+	}
+	return u.ID
 }
