@@ -144,13 +144,13 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 			if err := unmarshal(item, &v.Organization); err != nil {
 				return nil, err
 			}
-		case len(sk) > 8 && sk[:8] == "ACCOUNT#":
+		case strings.HasPrefix(sk, "ACCOUNT#"):
 			var sum Summary
 			if err := unmarshal(item, &sum); err != nil {
 				return nil, err
 			}
 			v.Accounts = append(v.Accounts, sum)
-		case len(sk) > 5 && sk[:5] == "LINK#":
+		case strings.HasPrefix(sk, "LINK#"):
 			var l Link
 			if err := unmarshal(item, &l); err != nil {
 				return nil, err

@@ -91,7 +91,7 @@ type state struct {
 
 var stateKey = store.Key{PK: "JOB#annual-review-reminders", SK: "STATE"}
 
-// Run sends the reminders due as of the day asOf. Days since the last
+// Run sends the reminders due as of the day asOf; Result counts accounts. Days since the last
 // complete run (at most CatchUpDays) are looked at too; an account that
 // passed several thresholds meanwhile gets only the latest. Each reminder is
 // claimed with a conditional write before it is sent and released if the
@@ -151,24 +151,32 @@ func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 				res.Skipped++
 				continue
 			}
-			claimed, err := j.claim(ctx, acc.ID, due, threshold, day)
-			if err != nil {
-				return res, err
-			}
-			if !claimed {
-				res.Skipped++
-				continue
-			}
-			if wait := interval - time.Since(lastSend); wait > 0 && !lastSend.IsZero() {
-				j.Sleep(wait)
-			}
-			lastSend = time.Now()
-			if err := j.send(ctx, acc, to, due, threshold); err != nil {
-				j.Log.ErrorContext(ctx, "reminder not sent; released for the next run", "account_id", acc.ID, "err", err.Error())
-				if err := j.release(ctx, acc.ID, due, threshold); err != nil {
+			// Each recipient's reminder is claimed on its own, so a send that
+			// fails for one address is retried for that address alone.
+			sentAny := false
+			for _, addr := range to {
+				claimed, err := j.claim(ctx, acc.ID, due, threshold, addr, day)
+				if err != nil {
 					return res, err
 				}
-				failed = true
+				if !claimed {
+					continue
+				}
+				if wait := interval - time.Since(lastSend); wait > 0 && !lastSend.IsZero() {
+					j.Sleep(wait)
+				}
+				lastSend = time.Now()
+				if err := j.send(ctx, acc, addr, due, threshold); err != nil {
+					j.Log.ErrorContext(ctx, "reminder not sent; released for the next run", "account_id", acc.ID, "err", err.Error())
+					if err := j.release(ctx, acc.ID, due, threshold, addr); err != nil {
+						return res, err
+					}
+					failed = true
+					continue
+				}
+				sentAny = true
+			}
+			if !sentAny {
 				res.Skipped++
 				continue
 			}
@@ -214,32 +222,28 @@ type marker struct {
 	ClaimedFor string `dynamodbav:"claimedFor"`
 }
 
-func markerKey(acc, due string, threshold int) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("REMIND#%s#%+d", due, threshold)}
+func markerKey(acc, due string, threshold int, to string) store.Key {
+	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("REMIND#%s#%+d#%s", due, threshold, to)}
 }
 
-func (j *Job) claim(ctx context.Context, acc, due string, threshold int, day time.Time) (bool, error) {
+func (j *Job) claim(ctx context.Context, acc, due string, threshold int, to string, day time.Time) (bool, error) {
 	cond := expression.AttributeNotExists(expression.Name("PK"))
-	err := j.Store.Put(ctx, marker{Key: markerKey(acc, due, threshold), ClaimedFor: day.Format(dateLayout)}, &cond)
+	err := j.Store.Put(ctx, marker{Key: markerKey(acc, due, threshold, to), ClaimedFor: day.Format(dateLayout)}, &cond)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-func (j *Job) release(ctx context.Context, acc, due string, threshold int) error {
-	return j.Store.Delete(ctx, markerKey(acc, due, threshold), nil)
+func (j *Job) release(ctx context.Context, acc, due string, threshold int, to string) error {
+	return j.Store.Delete(ctx, markerKey(acc, due, threshold, to), nil)
 }
 
-func (j *Job) send(ctx context.Context, acc accounts.Account, to []string, due string, threshold int) error {
-	var errs []error
-	for _, addr := range to {
-		errs = append(errs, j.Mail.Send(ctx, mail.Message{To: addr, Template: "review_reminder", Data: map[string]any{
-			"AccountName": acc.Name, "DueDate": due, "Days": abs(threshold), "Before": threshold < 0, "OnDay": threshold == 0,
-			"Link": j.PortalURL + "/sign-in",
-		}}))
-	}
-	return errors.Join(errs...)
+func (j *Job) send(ctx context.Context, acc accounts.Account, to, due string, threshold int) error {
+	return j.Mail.Send(ctx, mail.Message{To: to, Template: "review_reminder", Data: map[string]any{
+		"AccountName": acc.Name, "DueDate": due, "Days": abs(threshold), "Before": threshold < 0, "OnDay": threshold == 0,
+		"Link": j.PortalURL + "/sign-in",
+	}})
 }
 
 func abs(n int) int {

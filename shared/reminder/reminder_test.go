@@ -3,6 +3,7 @@ package reminder_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -334,5 +335,41 @@ func TestApprovedReviewIsSkipped(t *testing.T) {
 				t.Errorf("the owner got a reminder: %q", m.Subject)
 			}
 		}
+	}
+}
+
+// failFor sends through the real sender except to one address.
+type failFor struct {
+	real interface {
+		Send(context.Context, mail.Message) error
+	}
+	addr string
+}
+
+func (f failFor) Send(ctx context.Context, m mail.Message) error {
+	if m.To == f.addr {
+		return errors.New("mailbox unavailable")
+	}
+	return f.real.Send(ctx, m)
+}
+
+// TestReminderPartialFailure: when the send fails for one contact only, the
+// next run retries that contact and does not mail the others twice.
+func TestReminderPartialFailure(t *testing.T) {
+	e := newEnv(t, today.AddDate(0, 0, 30).Format("2006-01-02"))
+	job := *e.d.Reminder
+	job.Mail = failFor{real: e.d.Mail, addr: e.pocEmail}
+	res, err := job.Run(context.Background(), today)
+	if err != nil || res.Sent != 1 || res.Complete {
+		t.Fatalf("run with the POC's mailbox down = %+v, %v; want one account sent, not complete", res, err)
+	}
+	if sent, _ := e.run(today.AddDate(0, 0, 1)); sent != 1 {
+		t.Errorf("the next run sent %d; want the POC's reminder", sent)
+	}
+	if got := testenv.WaitMails(t, e.pocEmail, 1); len(got) != 1 {
+		t.Errorf("POC mails = %v; want the reminder once", subjects(got))
+	}
+	if got := testenv.MailsTo(t, e.ownerEmail); len(got) != 1 {
+		t.Errorf("owner mails = %v; want the reminder once, not again", subjects(got))
 	}
 }
