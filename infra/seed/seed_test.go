@@ -23,7 +23,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 		t.Fatalf("second seed = %d, %v; want nothing new", n, err)
 	}
 	for _, su := range seed.Users {
-		u, err := d.Users.SignIn(ctx, su.Email, seed.DefaultPassword, identity.Client{}, nil)
+		u, _, err := d.Users.SignIn(ctx, su.Email, seed.DefaultPassword, identity.Client{})
 		if err != nil {
 			t.Fatalf("sign in as %s: %v", su.Email, err)
 		}

@@ -42,6 +42,12 @@ type legacyItem struct {
 	SyncedBy     string             `dynamodbav:"syncedBy,omitempty"`
 	SyncedAt     *time.Time         `dynamodbav:"syncedAt,omitempty"`
 	ImportedAt   time.Time          `dynamodbav:"importedAt"`
+	// Wrong passwords for this legacy id, whoever tried them, and the lock
+	// they led to (epoch seconds): guessing is limited per legacy id, not
+	// only per signed-in user, so spreading guesses over many users does
+	// not help.
+	FailedAttempts int   `dynamodbav:"failedAttempts"`
+	LockedUntil    int64 `dynamodbav:"lockedUntil,omitempty"`
 }
 
 func legacyKey(id string) store.Key { return store.Key{PK: "LEGACY#" + id, SK: "LEGACY"} }
@@ -99,35 +105,66 @@ var errAlreadySynced = fault.New(fault.Conflict, "already_synced", "this legacy 
 
 // SyncLegacy adds the memberships of a legacy credential to the signed-in
 // user. A wrong or unknown legacy id or password answers like a failed
-// sign-in and counts toward the user's lockout; a legacy id syncs once
-// (a conditional write, so concurrent attempts give one success).
+// sign-in and counts toward the user's lockout and the legacy id's own; a
+// locked user or a locked legacy id gets that same answer whatever the
+// password, and the claim itself is conditional on neither being locked. A
+// legacy id syncs once (a conditional write, so concurrent attempts give one
+// success).
 func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyPassword string, c identity.Client) ([]identity.Membership, error) {
 	var it legacyItem
 	found, err := s.Store.Get(ctx, legacyKey(legacyID), &it)
 	if err != nil {
 		return nil, err
 	}
-	if !s.Users.Hasher.Verify(legacyPassword, it.PasswordHash) || !found {
-		u, err := s.Users.Get(ctx, p.UserID)
-		if err != nil {
-			return nil, err
+	ok := s.Users.Hasher.Verify(legacyPassword, it.PasswordHash) && found
+	u, err := s.Users.Get(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	lock := s.Users.Lockout
+	if u.Locked(now) || it.LockedUntil > now.Unix() {
+		s.record(ctx, p, "", audit.Event{Action: audit.PasswordCheckFailed,
+			Details: map[string]string{"legacyUserId": legacyID, "reason": "locked"}})
+		return nil, identity.ErrInvalidCredentials
+	}
+	if found && it.LockedUntil != 0 { // a lock that has run out: count afresh
+		upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).Remove(expression.Name("lockedUntil"))
+		cond := expression.Name("lockedUntil").Equal(expression.Value(it.LockedUntil))
+		if err := s.Store.Update(ctx, it.Key, upd, &cond, nil); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+			return nil, fmt.Errorf("clear legacy lock: %w", err)
 		}
+	}
+	if !ok {
 		if err := s.Users.CountFailure(ctx, u, c); err != nil {
 			return nil, err
+		}
+		if found {
+			if err := s.legacyFailure(ctx, it, now, lock); err != nil {
+				return nil, err
+			}
 		}
 		return nil, identity.ErrInvalidCredentials
 	}
 	if it.SyncedBy != "" {
 		return nil, errAlreadySynced
 	}
-	now := s.Now().UTC()
-	cond := expression.AttributeNotExists(expression.Name("syncedBy"))
+	cond := expression.AttributeNotExists(expression.Name("syncedBy")).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("failedAttempts")),
+			expression.Name("failedAttempts").LessThan(expression.Value(lock.Threshold)))).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("lockedUntil")),
+			expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix()))))
 	claim, err := store.TxUpdate(s.Store.Table, it.Key, expression.Set(expression.Name("syncedBy"), expression.Value(p.UserID)).
-		Set(expression.Name("syncedAt"), expression.Value(now)), &cond)
+		Set(expression.Name("syncedAt"), expression.Value(now.UTC())).Set(expression.Name("failedAttempts"), expression.Value(0)).
+		Remove(expression.Name("lockedUntil")), &cond)
 	if err != nil {
 		return nil, err
 	}
-	items := []types.TransactWriteItem{claim}
+	userUnlocked, err := s.Users.NotLockedCheck(u.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{claim, userUnlocked}
 	var added []identity.Membership
 	for _, lm := range it.Memberships {
 		acc, err := s.account(ctx, lm.AccountID)
@@ -148,7 +185,15 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 	err = s.Store.Transact(ctx, items)
 	var te *store.TxError
 	if errors.As(err, &te) && te.FailedAt(0) {
-		return nil, errAlreadySynced
+		// Synced by a concurrent attempt, or locked by concurrent guesses.
+		var now legacyItem
+		if _, err := s.Store.Get(ctx, it.Key, &now); err == nil && now.SyncedBy != "" {
+			return nil, errAlreadySynced
+		}
+		return nil, identity.ErrInvalidCredentials
+	}
+	if errors.As(err, &te) && te.FailedAt(1) {
+		return nil, identity.ErrInvalidCredentials // the user was locked meanwhile
 	}
 	if err != nil {
 		return nil, fmt.Errorf("legacy sync: %w", err)
@@ -160,4 +205,32 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 		added = []identity.Membership{}
 	}
 	return added, nil
+}
+
+// legacyFailure counts a wrong password against the legacy id and locks it
+// when the count reaches the threshold. Of concurrent callers one sets the
+// lock.
+func (s *Service) legacyFailure(ctx context.Context, it legacyItem, now time.Time, lock identity.Lockout) error {
+	upd := expression.Add(expression.Name("failedAttempts"), expression.Value(1))
+	var after struct {
+		FailedAttempts int `dynamodbav:"failedAttempts"`
+	}
+	exists := expression.AttributeExists(expression.Name("PK"))
+	if err := s.Store.Update(ctx, it.Key, upd, &exists, &after); err != nil {
+		return fmt.Errorf("count legacy failure: %w", err)
+	}
+	if after.FailedAttempts < lock.Threshold {
+		return nil
+	}
+	cond := expression.Name("failedAttempts").GreaterThanEqual(expression.Value(lock.Threshold)).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("lockedUntil")),
+			expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix()))))
+	err := s.Store.Update(ctx, it.Key, expression.Set(expression.Name("lockedUntil"), expression.Value(now.Add(lock.Duration).Unix())), &cond, nil)
+	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("lock legacy id: %w", err)
+	}
+	if err == nil {
+		s.Log.WarnContext(ctx, "legacy id locked after repeated wrong passwords", "legacy_user_id", it.LegacyUserID)
+	}
+	return nil
 }

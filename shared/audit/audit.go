@@ -26,6 +26,8 @@ import (
 // Actions recorded by the portal.
 const (
 	SignUp         = "sign_up"
+	SignUpAttempt  = "sign_up_attempt" // someone signed up with an address that has a user
+	EmailVerified  = "email_verified"
 	SignIn         = "sign_in"
 	SignInFailed   = "sign_in_failed"
 	Lockout        = "lockout"

@@ -16,8 +16,9 @@ import (
 	"github.com/partner-portal/portal/shared/session"
 )
 
-// TestMeReadsTwice: GET /v1/me costs two DynamoDB calls, the session and one
-// query of the user's partition (user and memberships).
+// TestMeReadsTwice: GET /v1/me costs two DynamoDB calls, the session with
+// the user's session epoch (one BatchGetItem) and one query of the user's
+// partition (user and memberships).
 func TestMeReadsTwice(t *testing.T) {
 	e := newEnv(t)
 	email := testenv.Email("calls")
@@ -27,8 +28,8 @@ func TestMeReadsTwice(t *testing.T) {
 	if r := e.call("GET", "/v1/me", token, nil); r.Status != 200 {
 		t.Fatalf("GET /v1/me = %d", r.Status)
 	}
-	if got := strings.Join(calls.Ops(), ","); got != "GetItem,Query" {
-		t.Errorf("GET /v1/me made %s; want GetItem,Query", got)
+	if got := strings.Join(calls.Ops(), ","); got != "BatchGetItem,Query" {
+		t.Errorf("GET /v1/me made %s; want BatchGetItem,Query", got)
 	}
 }
 

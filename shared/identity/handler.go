@@ -2,8 +2,10 @@ package identity
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/partner-portal/portal/shared/audit"
+	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/session"
@@ -19,6 +21,8 @@ type Handler struct {
 // Register mounts the routes on rt.
 func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/users", h.signUp)
+	rt.Handle("POST /v1/email-verifications", h.resendVerification)
+	rt.Handle("POST /v1/email-verifications/{token}", h.verifyEmail)
 	rt.Handle("GET /v1/security-questions", h.questions)
 	rt.Handle("GET /v1/password-policy", h.policy)
 	rt.Handle("POST /v1/sessions", h.signIn)
@@ -36,7 +40,15 @@ func client(r *http.Request) Client {
 	return Client{IP: httpapi.ClientIP(r), UserAgent: r.UserAgent()}
 }
 
+// signUpAccepted is the one answer to every well-formed sign-up, whether or
+// not the address already has a user.
+var signUpAccepted = map[string]string{
+	"status":  "accepted",
+	"message": "Check your email: we sent a link to confirm the address. Follow it, then sign in.",
+}
+
 func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
 	var req SignUpRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
@@ -45,11 +57,52 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := h.Users.SignUp(r.Context(), nu, client(r))
-	if err != nil {
+	if err := h.Users.Register(r.Context(), nu, client(r)); err != nil {
+		if fault.Is(err, fault.PolicyRejected) {
+			return err // about the password sent, not about the address
+		}
+		// Past validation every outcome looks the same to the client; a
+		// failure on our side is logged, not shown.
+		httpapi.Logger(r.Context()).Error("sign-up failed", "err", err.Error())
+	}
+	// A new and a taken address take the same time.
+	time.Sleep(time.Until(start.Add(h.Users.Verification.MinDuration)))
+	httpapi.WriteJSON(w, http.StatusAccepted, signUpAccepted)
+	return nil
+}
+
+// ResendRequest is the body of POST /v1/email-verifications.
+type ResendRequest struct {
+	Email string `json:"email"`
+}
+
+var resendAccepted = map[string]string{
+	"status":  "accepted",
+	"message": "If this address is waiting to be confirmed, a new link is on its way.",
+}
+
+func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	var req ResendRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": u.ID, "email": u.Email})
+	if err := h.Users.ResendVerification(r.Context(), req.Email, client(r)); err != nil {
+		if fault.Is(err, fault.Invalid) {
+			return err
+		}
+		httpapi.Logger(r.Context()).Error("verification resend failed", "err", err.Error())
+	}
+	time.Sleep(time.Until(start.Add(h.Users.Verification.MinDuration)))
+	httpapi.WriteJSON(w, http.StatusAccepted, resendAccepted)
+	return nil
+}
+
+func (h *Handler) verifyEmail(w http.ResponseWriter, r *http.Request) error {
+	if err := h.Users.VerifyEmail(r.Context(), r.PathValue("token"), client(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -83,21 +136,14 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	c := client(r)
-	var token string
-	var sess session.Session
-	u, err := h.Users.SignIn(r.Context(), req.Email, req.Password, c, func(u *User) (err error) {
-		token, sess, err = h.Sessions.Create(r.Context(),
-			session.Owner{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: string(u.StaffRole)}, c.UserAgent, c.IP)
-		return err
-	})
+	u, started, err := h.Users.SignIn(r.Context(), req.Email, req.Password, client(r))
 	if err != nil {
 		return err
 	}
-	expires := unix(sess.AbsoluteExpiresAt)
-	session.SetCookie(w, token, expires)
+	expires := unix(started.Session.AbsoluteExpiresAt)
+	session.SetCookie(w, started.Token, expires)
 	httpapi.WriteJSON(w, http.StatusCreated, signInResponse{
-		Token: token, ExpiresAt: expires.Format(timeFormat),
+		Token: started.Token, ExpiresAt: expires.Format(timeFormat),
 		IdleTimeoutSeconds: int(h.Sessions.Config.IdleTimeout.Seconds()), User: u.ViewAt(h.Users.Now()),
 	})
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/partner-portal/portal/infra/testenv"
@@ -60,14 +61,49 @@ func signUpBody(email string) map[string]any {
 	return map[string]any{"email": email, "password": goodPassword, "name": "Pat Partner", "securityAnswers": answers()}
 }
 
-// signUp creates a partner user through the API and returns its id.
+// signUp creates a partner user through the API as a person does — sign up,
+// open the verification mail, follow its link — and returns its id.
 func (e *env) signUp(email string) string {
 	e.t.Helper()
 	r := e.call("POST", "/v1/users", "", signUpBody(email))
-	if r.Status != 201 {
-		e.t.Fatalf("POST /v1/users = %d %s; want 201", r.Status, r.Body)
+	if r.Status != 202 {
+		e.t.Fatalf("POST /v1/users = %d %s; want 202", r.Status, r.Body)
 	}
-	return r.JSON()["id"].(string)
+	tok := e.verifyToken(email, 1)
+	if r := e.call("POST", "/v1/email-verifications/"+tok, "", nil); r.Status != 204 {
+		e.t.Fatalf("POST /v1/email-verifications/… = %d %s; want 204", r.Status, r.Body)
+	}
+	return e.userID(email)
+}
+
+var verifyLink = regexp.MustCompile(regexp.QuoteMeta(testenv.PortalURL) + `/verify-email\?token=([A-Za-z0-9_-]+)`)
+
+// verifyToken waits for the n-th mail to email and returns the token of the
+// verification link in it.
+func (e *env) verifyToken(email string, n int) string {
+	e.t.Helper()
+	mails := testenv.WaitMails(e.t, email, n)
+	if len(mails) < n {
+		e.t.Fatalf("%d mails to %s; want %d", len(mails), email, n)
+	}
+	m := verifyLink.FindStringSubmatch(mails[n-1].Body.Text)
+	if m == nil {
+		e.t.Fatalf("mail %d to %s has no verification link: %s", n, email, mails[n-1].Body.Text)
+	}
+	return m[1]
+}
+
+// userID is the id of the user the email's claim points at.
+func (e *env) userID(email string) string {
+	e.t.Helper()
+	var c struct {
+		UserID string `dynamodbav:"userId"`
+	}
+	found, err := e.d.Store.Get(context.Background(), store.Key{PK: "EMAIL#" + email, SK: "EMAIL"}, &c)
+	if err != nil || !found {
+		e.t.Fatalf("no user for %s: %v", email, err)
+	}
+	return c.UserID
 }
 
 // staff creates a staff user directly (as seeding does) and returns its id.

@@ -11,6 +11,7 @@ import (
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -44,9 +45,9 @@ func (s *Service) CheckNewPassword(u *User, pw string) error {
 type PasswordChange struct {
 	User     *User
 	Password string
-	// KeepSession is the id of a session to leave running (a signed-in change
-	// keeps the session it was made from); every other session ends.
-	KeepSession string
+	// KeepSession is a session to leave running (a signed-in change keeps
+	// the session it was made from); every other session ends.
+	KeepSession session.Session
 	// ResetToken, when set, is the hash of the reset token being spent: the
 	// change happens only if it is still the user's live token.
 	ResetToken string
@@ -74,10 +75,17 @@ func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 	cond := expression.AttributeExists(expression.Name("PK"))
 	if pc.ResetToken != "" {
 		cond = cond.And(expression.Name("resetTokenHash").Equal(expression.Value(pc.ResetToken)))
+	} else {
+		// A signed-in change: only with the password just checked, and not
+		// while a lock is in force.
+		cond = cond.And(s.unlockedWith(pc.User))
 	}
 	if err := s.Store.Update(ctx, userKey(pc.User.ID), upd, &cond, nil); err != nil {
-		if pc.ResetToken != "" && isCondition(err) {
+		switch {
+		case pc.ResetToken != "" && isCondition(err):
 			return ErrTokenGone
+		case isCondition(err):
+			return errPasswordIncorrect
 		}
 		return fmt.Errorf("change password: %w", err)
 	}
@@ -129,27 +137,56 @@ func (s *Service) CheckAnswers(u *User, given []AnswerInput) bool {
 	return ok
 }
 
+var errPasswordIncorrect = fault.New(fault.Forbidden, "password_incorrect", "the current password is not right")
+
+// unlockedWith holds while u is not locked and still has the password hash
+// it was read with.
+func (s *Service) unlockedWith(u *User) expression.ConditionBuilder {
+	return expression.Name("passwordHash").Equal(expression.Value(u.PasswordHash)).And(notLocked(s.Now()))
+}
+
 // VerifyPassword checks the current password of a signed-in user; a wrong
-// one counts toward the lockout like a failed sign-in.
+// one counts toward the lockout like a failed sign-in. A locked user gets
+// the same refusal whatever they send, so a signed-in attacker cannot go on
+// guessing once the lock is in force (the write the caller makes next is
+// conditional on it too).
 func (s *Service) VerifyPassword(ctx context.Context, u *User, pw string, c Client) error {
-	if s.Hasher.Verify(pw, u.PasswordHash) {
+	ok := s.Hasher.Verify(pw, u.PasswordHash)
+	if u.Locked(s.Now()) {
+		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordCheckFailed, IP: c.IP, UserAgent: c.UserAgent,
+			Details: map[string]string{"reason": "locked"}})
+		return errPasswordIncorrect
+	}
+	if ok {
 		return nil
 	}
 	if err := s.CountFailure(ctx, u, c); err != nil {
 		return err
 	}
-	return fault.New(fault.Forbidden, "password_incorrect", "the current password is not right")
+	return errPasswordIncorrect
+}
+
+// Locked reports whether the user with id is locked out now, read strongly
+// consistent: routes that check another secret on the user's behalf (a
+// legacy password) refuse a locked user.
+func (s *Service) Locked(ctx context.Context, id string) (bool, error) {
+	u, err := s.Get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return u.Locked(s.Now()), nil
 }
 
 // CountFailure counts a failed password check of a signed-in user (a wrong
 // current password, a wrong legacy password) toward their lockout.
 func (s *Service) CountFailure(ctx context.Context, u *User, c Client) error {
-	n, err := s.countFailure(ctx, u.ID)
+	now := s.Now()
+	n, err := s.countFailure(ctx, u.ID, true, now)
 	if err != nil {
 		return err
 	}
 	if n >= s.Lockout.Threshold {
-		if err := s.lockOut(ctx, u, n, s.Now(), c); err != nil {
+		if err := s.lockOut(ctx, u, n, now, c); err != nil {
 			return err
 		}
 	}
@@ -167,8 +204,13 @@ func (s *Service) SetAnswers(ctx context.Context, u *User, answers []AnswerInput
 		}
 		hashed = append(hashed, SecurityAnswer{QuestionID: a.QuestionID, Hash: h})
 	}
-	if err := s.update(ctx, u.ID, expression.Set(expression.Name("securityAnswers"), expression.Value(hashed))); err != nil {
-		return err
+	cond := expression.AttributeExists(expression.Name("PK")).And(s.unlockedWith(u))
+	err := s.Store.Update(ctx, userKey(u.ID), expression.Set(expression.Name("securityAnswers"), expression.Value(hashed)), &cond, nil)
+	if isCondition(err) {
+		return errPasswordIncorrect
+	}
+	if err != nil {
+		return fmt.Errorf("set security answers: %w", err)
 	}
 	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SecurityAnswersChanged, IP: c.IP, UserAgent: c.UserAgent})
 	s.notify(ctx, u, "answers_changed", map[string]any{"Name": u.Name, "ResetURL": s.PortalURL + "/forgot-password"})

@@ -33,9 +33,10 @@ type Membership struct {
 
 var errEmailTaken = fault.New(fault.Conflict, "email_taken", "a user with this email already exists")
 
-// insert writes a new user and claims its email in one transaction: of many
+// insert writes a new user and claims its email in one transaction (with
+// extra writes of the caller's, such as a verification token): of many
 // concurrent sign-ups with one email exactly one succeeds.
-func (s *Service) insert(ctx context.Context, u *User) error {
+func (s *Service) insert(ctx context.Context, u *User, extra ...types.TransactWriteItem) error {
 	notExists := expression.AttributeNotExists(expression.Name("PK"))
 	claim, err := store.TxPut(s.Store.Table, emailClaim{Key: emailKey(u.Email), UserID: u.ID}, &notExists)
 	if err != nil {
@@ -45,7 +46,7 @@ func (s *Service) insert(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
-	err = s.Store.Transact(ctx, []types.TransactWriteItem{claim, user})
+	err = s.Store.Transact(ctx, append([]types.TransactWriteItem{claim, user}, extra...))
 	var te *store.TxError
 	if errors.As(err, &te) && te.FailedAt(0) {
 		return errEmailTaken
@@ -112,18 +113,70 @@ func (s *Service) withMemberships(ctx context.Context, id string) (*User, []Memb
 	return user, members, nil
 }
 
-// countFailure adds one to the user's consecutive failures and returns the
-// new count; concurrent failures are all counted (an atomic ADD).
-func (s *Service) countFailure(ctx context.Context, id string) (int, error) {
+// countFailure notes a failed sign-in of the user and returns the count of
+// consecutive failures: a wrong password adds one (an atomic ADD, so
+// concurrent failures are all counted), a refusal for another reason adds
+// nothing. Both are the same one write.
+func (s *Service) countFailure(ctx context.Context, id string, wrongPassword bool, now time.Time) (int, error) {
 	var after struct {
 		FailedAttempts int `dynamodbav:"failedAttempts"`
 	}
-	upd := expression.Add(expression.Name("failedAttempts"), expression.Value(1))
+	inc := 0
+	if wrongPassword {
+		inc = 1
+	}
+	upd := expression.Add(expression.Name("failedAttempts"), expression.Value(inc)).
+		Set(expression.Name("lastFailedAt"), expression.Value(now.UTC()))
 	cond := expression.AttributeExists(expression.Name("PK"))
 	if err := s.Store.Update(ctx, userKey(id), upd, &cond, &after); err != nil {
 		return 0, fmt.Errorf("count failed sign-in: %w", err)
 	}
 	return after.FailedAttempts, nil
+}
+
+// unknownKey is the failure counter of an address with no user (by digest),
+// kept a day.
+func unknownKey(subject string) store.Key { return store.Key{PK: "SIGNINFAIL#" + subject, SK: "COUNT"} }
+
+// mayUsePassword is the condition under which u's password, checked against
+// the hash u was read with, is accepted: the user is still there and active,
+// not locked, below the failure threshold, and the password has not changed.
+func (s *Service) mayUsePassword(u *User, now time.Time) expression.ConditionBuilder {
+	return expression.AttributeExists(expression.Name("PK")).
+		And(expression.Name("status").Equal(expression.Value(Active))).
+		And(expression.Name("passwordHash").Equal(expression.Value(u.PasswordHash))).
+		And(expression.Or(
+			expression.AttributeNotExists(expression.Name("failedAttempts")),
+			expression.Name("failedAttempts").LessThan(expression.Value(s.Lockout.Threshold)))).
+		And(notLocked(now))
+}
+
+// notLocked holds when no lock is in force at now.
+func notLocked(now time.Time) expression.ConditionBuilder {
+	return expression.Or(
+		expression.AttributeNotExists(expression.Name("lockedUntil")),
+		expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix())))
+}
+
+// NotLockedCheck is a transaction item that holds only while the user with
+// id is not locked at now: a route that accepts another secret of the user
+// (a legacy password) writes its result only so.
+func (s *Service) NotLockedCheck(id string, now time.Time) (types.TransactWriteItem, error) {
+	return store.TxCheck(s.Store.Table, userKey(id), notLocked(now))
+}
+
+// acceptItem is the write that accepts u's password at now: the count
+// starts afresh, the time is kept, and a hash made with weaker parameters is
+// replaced — only while mayUsePassword holds.
+func (s *Service) acceptItem(u *User, now time.Time, newHash string) (types.TransactWriteItem, error) {
+	upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).
+		Set(expression.Name("lastSignInAt"), expression.Value(now.UTC())).
+		Remove(expression.Name("lockedUntil"))
+	if newHash != "" {
+		upd = upd.Set(expression.Name("passwordHash"), expression.Value(newHash))
+	}
+	cond := s.mayUsePassword(u, now)
+	return store.TxUpdate(s.Store.Table, userKey(u.ID), upd, &cond)
 }
 
 // lock locks the user until until, if the failures reached the threshold and
@@ -153,22 +206,6 @@ func (s *Service) clearExpiredLock(ctx context.Context, id string, seen int64) e
 	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
 	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("clear expired lock: %w", err)
-	}
-	return nil
-}
-
-// signedIn records a successful sign-in: the count starts afresh, the time is
-// kept, and a hash made with weaker parameters is replaced.
-func (s *Service) signedIn(ctx context.Context, id string, now time.Time, newHash string) error {
-	upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).
-		Set(expression.Name("lastSignInAt"), expression.Value(now.UTC())).
-		Remove(expression.Name("lockedUntil"))
-	if newHash != "" {
-		upd = upd.Set(expression.Name("passwordHash"), expression.Value(newHash))
-	}
-	cond := expression.AttributeExists(expression.Name("PK"))
-	if err := s.Store.Update(ctx, userKey(id), upd, &cond, nil); err != nil {
-		return fmt.Errorf("record sign-in: %w", err)
 	}
 	return nil
 }

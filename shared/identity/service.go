@@ -3,21 +3,24 @@ package identity
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -40,10 +43,13 @@ type Auditor interface {
 	Record(ctx context.Context, e audit.Event) error
 }
 
-// SessionEnder ends a user's sessions: all of them, or all but one.
-type SessionEnder interface {
+// Sessions starts a user's sessions inside the sign-in's own transaction
+// and ends them: all of them, or all but one.
+type Sessions interface {
+	Epoch(ctx context.Context, userID string) (int64, error)
+	Start(o session.Owner, epoch int64, userAgent, ip string) (string, session.Session, []types.TransactWriteItem, error)
 	EndAll(ctx context.Context, userID string) error
-	EndAllExcept(ctx context.Context, userID, keepID string) error
+	EndAllExcept(ctx context.Context, userID string, keep session.Session) error
 }
 
 // Service is the identity domain.
@@ -54,10 +60,12 @@ type Service struct {
 	Lockout   Lockout
 	Mail      Mailer
 	Audit     Auditor
-	Sessions  SessionEnder
+	Sessions  Sessions
 	PortalURL string
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Verification is the public sign-up's confirmation link.
+	Verification Verification
 	// Scope narrows a specialist's staff actions to the users of the
 	// accounts they see (assigned to them, or in the shared pool).
 	Scope Scope
@@ -93,12 +101,28 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// SignUp creates a user after the password policy passes. The email is
-// unique: a second sign-up with it is 409 email_taken.
+// SignUp creates a user whose address is already proven — seeded and
+// imported users, staff, an invitee signing up from the emailed link — after
+// the password policy passes. The email is unique: a second user with it is
+// 409 email_taken. The public sign-up is Register.
 func (s *Service) SignUp(ctx context.Context, nu NewUser, c Client) (*User, error) {
 	if broken := s.Policy.Check(nu.Password, nu.Email, nu.Name); len(broken) > 0 {
 		return nil, password.Rejected(broken)
 	}
+	u, err := s.newUser(nu)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, u); err != nil {
+		return nil, err
+	}
+	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignUp, IP: c.IP, UserAgent: c.UserAgent})
+	return u, nil
+}
+
+// newUser makes the user of a sign-up: a new id, the password and the three
+// answers hashed (four argon2id hashes).
+func (s *Service) newUser(nu NewUser) (*User, error) {
 	hash, err := s.Hasher.Hash(nu.Password)
 	if err != nil {
 		return nil, err
@@ -115,78 +139,104 @@ func (s *Service) SignUp(ctx context.Context, nu NewUser, c Client) (*User, erro
 		}
 		u.SecurityAnswers = append(u.SecurityAnswers, SecurityAnswer{QuestionID: a.QuestionID, Hash: h})
 	}
-	if err := s.insert(ctx, u); err != nil {
-		return nil, err
-	}
-	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignUp, IP: c.IP, UserAgent: c.UserAgent})
 	return u, nil
 }
 
-// SignIn checks an email and password. Every failure is ErrInvalidCredentials
-// and costs one argon2id verification, found user or not. On success start
-// (when non-nil) runs alongside the sign-in's own writes; the handler creates
-// the session there.
-func (s *Service) SignIn(ctx context.Context, email, pw string, c Client, start func(*User) error) (*User, error) {
+// Started is the session a successful sign-in began: its token is shown
+// once, in the answer.
+type Started struct {
+	Token   string
+	Session session.Session
+}
+
+// ErrEmailNotVerified answers the right password of a user who has not yet
+// confirmed their address.
+var ErrEmailNotVerified = fault.New(fault.Forbidden, "email_not_verified",
+	"confirm your email address first: follow the link we sent you, or ask for a new one")
+
+// SignIn checks an email and password and starts a session. Every failure is
+// ErrInvalidCredentials and costs one argon2id verification and the same two
+// writes (a count and an audit event), found user or not, so neither the
+// answer nor its time tells a known address from an unknown one.
+//
+// A password is accepted only by one conditional write on the user — still
+// active, not locked, fewer failures than the threshold, the password hash
+// that was checked — in the same transaction as the new session (and the
+// check that the user's session epoch has not moved). A burst of guesses
+// that all read the user before the lock landed cannot get past it, and a
+// sign-in racing a suspension or a reset leaves no session behind.
+func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User, Started, error) {
 	norm, err := mail.Normalize(email)
 	if err != nil {
 		s.Hasher.Verify(pw, "")
-		return nil, ErrInvalidCredentials
+		s.unknownFailure(ctx, email, c)
+		return nil, Started{}, ErrInvalidCredentials
 	}
 	u, found, err := s.byEmail(ctx, norm)
 	if err != nil {
-		return nil, err
+		return nil, Started{}, err
 	}
 	if !found {
 		s.Hasher.Verify(pw, "")
-		return nil, ErrInvalidCredentials
+		s.unknownFailure(ctx, norm, c)
+		return nil, Started{}, ErrInvalidCredentials
 	}
+	var epoch int64
+	var epochErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { epoch, epochErr = s.Sessions.Epoch(ctx, u.ID) })
 	ok := s.Hasher.Verify(pw, u.PasswordHash)
+	wg.Wait()
 	now := s.Now()
-	fail := func(reason string) (*User, error) {
-		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
-			Details: map[string]string{"reason": reason}})
-		return nil, ErrInvalidCredentials
-	}
 	switch {
 	case u.Status == Suspended:
-		return fail("suspended")
+		return nil, Started{}, s.failure(ctx, u, "suspended", false, now, c)
 	case u.Status == Deactivated:
-		return fail("deactivated")
+		return nil, Started{}, s.failure(ctx, u, "deactivated", false, now, c)
 	case u.Locked(now):
-		return fail("locked")
+		return nil, Started{}, s.failure(ctx, u, "locked", false, now, c)
+	case !ok:
+		return nil, Started{}, s.failure(ctx, u, "wrong_password", true, now, c)
+	case u.EmailPending:
+		return nil, Started{}, ErrEmailNotVerified
+	case epochErr != nil:
+		return nil, Started{}, epochErr
 	}
 	if u.LockedUntil != 0 { // a lock that has run out: count afresh
 		if err := s.clearExpiredLock(ctx, u.ID, u.LockedUntil); err != nil {
-			return nil, err
+			return nil, Started{}, err
 		}
-	}
-	if !ok {
-		n, err := s.countFailure(ctx, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		if n >= s.Lockout.Threshold {
-			if err := s.lockOut(ctx, u, n, now, c); err != nil {
-				return nil, err
-			}
-		}
-		return fail("wrong_password")
 	}
 	var rehash string
 	if s.Hasher.NeedsRehash(u.PasswordHash) {
 		if rehash, err = s.Hasher.Hash(pw); err != nil {
-			return nil, err
+			return nil, Started{}, err
 		}
-		u.PasswordHash = rehash
+	}
+	token, sess, startItems, err := s.Sessions.Start(
+		session.Owner{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: string(u.StaffRole)}, epoch, c.UserAgent, c.IP)
+	if err != nil {
+		return nil, Started{}, err
+	}
+	accept, err := s.acceptItem(u, now, rehash)
+	if err != nil {
+		return nil, Started{}, err
+	}
+	if err := s.Store.Transact(ctx, append([]types.TransactWriteItem{accept}, startItems...)); err != nil {
+		if isCondition(err) {
+			// Locked, suspended, reset or signed out everywhere since the
+			// read: the password no longer opens anything.
+			s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
+				Details: map[string]string{"reason": "changed_meanwhile"}})
+			return nil, Started{}, ErrInvalidCredentials
+		}
+		return nil, Started{}, fmt.Errorf("sign in: %w", err)
 	}
 	t := now.UTC()
 	u.LastSignInAt, u.FailedAttempts, u.LockedUntil = &t, 0, 0
-	// The bookkeeping writes and the caller's own (the new session) are
-	// independent: one round trip for all of them keeps a sign-in close to
-	// the cost of its argon2id verification.
-	var wg sync.WaitGroup
-	var recErr, startErr error
-	wg.Go(func() { recErr = s.signedIn(ctx, u.ID, now, rehash) })
+	if rehash != "" {
+		u.PasswordHash = rehash
+	}
 	wg.Go(func() {
 		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignIn, At: now, IP: c.IP, UserAgent: c.UserAgent})
 	})
@@ -195,14 +245,62 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client, start 
 			s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordRehash, At: now, IP: c.IP, UserAgent: c.UserAgent})
 		})
 	}
-	if start != nil {
-		wg.Go(func() { startErr = start(u) })
-	}
 	wg.Wait()
-	if err := errors.Join(recErr, startErr); err != nil {
-		return nil, err
+	return u, Started{Token: token, Session: sess}, nil
+}
+
+// failure records a failed sign-in of a known user: one write that counts it
+// (a wrong password adds one to the consecutive failures; a refusal for
+// another reason only notes the time) beside one audit event, and the
+// lockout when the count reaches the threshold.
+func (s *Service) failure(ctx context.Context, u *User, reason string, wrongPassword bool, now time.Time, c Client) error {
+	var n int
+	var countErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { n, countErr = s.countFailure(ctx, u.ID, wrongPassword, now) })
+	wg.Go(func() {
+		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
+			Details: map[string]string{"reason": reason}})
+	})
+	wg.Wait()
+	if countErr != nil {
+		return countErr
 	}
-	return u, nil
+	if wrongPassword && n >= s.Lockout.Threshold {
+		if err := s.lockOut(ctx, u, n, now, c); err != nil {
+			return err
+		}
+	}
+	return ErrInvalidCredentials
+}
+
+// unknownFailure does for an address with no user what failure does for a
+// known one — one counting write and one audit event — so that the two
+// cannot be told apart by their time. The events of unknown addresses go to
+// a list per address digest that no route shows; operations can read them to
+// spot credential stuffing.
+func (s *Service) unknownFailure(ctx context.Context, email string, c Client) {
+	subject := "unknown-" + digest(strings.ToLower(strings.TrimSpace(email)))
+	now := s.Now()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		upd := expression.Add(expression.Name("failedAttempts"), expression.Value(1)).
+			Set(expression.Name("lastFailedAt"), expression.Value(now.UTC())).
+			Set(expression.Name("expiresAt"), expression.Value(now.Add(24*time.Hour).Unix()))
+		if err := s.Store.Update(ctx, unknownKey(subject), upd, nil, nil); err != nil {
+			s.Log.ErrorContext(ctx, "failed sign-in of an unknown address not counted", "err", err.Error())
+		}
+	})
+	wg.Go(func() {
+		s.record(ctx, audit.Event{UserID: subject, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
+			Details: map[string]string{"reason": "unknown_email"}})
+	})
+	wg.Wait()
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:16])
 }
 
 // lockOut locks u after n failures; the one caller that wins the lock writes

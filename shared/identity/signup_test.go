@@ -6,25 +6,26 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/session"
 )
 
 func TestSignUpStoresOnlyHashes(t *testing.T) {
 	e := newEnv(t)
 	email := testenv.Email("pat")
 	r := e.call("POST", "/v1/users", "", signUpBody("  "+strings.ToUpper(email)+" "))
-	if r.Status != 201 {
-		t.Fatalf("POST /v1/users = %d %s; want 201", r.Status, r.Body)
+	if r.Status != 202 || r.JSON()["status"] != "accepted" {
+		t.Fatalf("POST /v1/users = %d %s; want 202 accepted", r.Status, r.Body)
 	}
-	got := r.JSON()
-	if got["email"] != email || got["id"] == "" {
-		t.Errorf("body = %v; want the trimmed, lower-cased email and an id", got)
+	u := e.user(e.userID(email))
+	if u.Email != email || !u.EmailPending || u.VerifyTokenHash == "" {
+		t.Errorf("stored user: email %q pending %v; want the trimmed, lower-cased email, pending confirmation", u.Email, u.EmailPending)
 	}
-	u := e.user(got["id"].(string))
 	if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") || strings.Contains(u.PasswordHash, goodPassword) {
 		t.Errorf("password stored as %q; want an argon2id PHC string with the default parameters", u.PasswordHash)
 	}
@@ -49,51 +50,172 @@ func TestSignUpStoresOnlyHashes(t *testing.T) {
 	if err != nil || len(page.Events) != 1 || page.Events[0].Action != "sign_up" || page.Events[0].IP != "127.0.0.1" {
 		t.Errorf("audit = %+v, %v; want one sign_up event with the IP", page.Events, err)
 	}
-}
-
-func TestSignUpDuplicateEmail(t *testing.T) {
-	e := newEnv(t)
-	email := testenv.Email("dup")
-	e.signUp(email)
-	r := e.call("POST", "/v1/users", "", signUpBody(strings.ToUpper(email)))
-	if r.Status != 409 || r.Code() != "email_taken" {
-		t.Errorf("second sign-up = %d %s; want 409 email_taken", r.Status, r.Body)
+	// The verification token is stored only as its hash.
+	tok := e.verifyToken(email, 1)
+	if strings.Contains(u.VerifyTokenHash, tok) || u.VerifyTokenHash != session.HashToken(tok) {
+		t.Errorf("the user points at %q; want the hash of the mailed token", u.VerifyTokenHash)
 	}
 }
 
+// TestSignUpJourney: sign up, the mail, the link, then sign-in — and until
+// the link is followed the right password answers 403 email_not_verified
+// (a wrong one the usual 401). The link works once.
+func TestSignUpJourney(t *testing.T) {
+	e := newEnv(t)
+	email := testenv.Email("journey")
+	if r := e.call("POST", "/v1/users", "", signUpBody(email)); r.Status != 202 {
+		t.Fatalf("POST /v1/users = %d %s", r.Status, r.Body)
+	}
+	mail := testenv.WaitMails(t, email, 1)[0]
+	if !strings.Contains(mail.Subject, "Confirm your email") || !strings.Contains(mail.Body.HTML, testenv.PortalURL+"/verify-email?token=") {
+		t.Fatalf("verification mail = %q %s", mail.Subject, mail.Body.HTML)
+	}
+	tok := e.verifyToken(email, 1)
+	right := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": goodPassword})
+	if right.Status != 403 || right.Code() != "email_not_verified" {
+		t.Errorf("sign-in before confirming, right password = %d %s; want 403 email_not_verified", right.Status, right.Body)
+	}
+	wrong := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": "Not-The-Password-77"})
+	if wrong.Status != 401 || wrong.Code() != "invalid_credentials" {
+		t.Errorf("sign-in before confirming, wrong password = %d %s; want 401", wrong.Status, wrong.Body)
+	}
+	if r := e.call("POST", "/v1/email-verifications/"+tok, "", nil); r.Status != 204 {
+		t.Fatalf("confirm = %d %s; want 204", r.Status, r.Body)
+	}
+	u := e.user(e.userID(email))
+	if u.EmailPending || u.VerifyTokenHash != "" {
+		t.Errorf("after confirming: pending %v, token %q; want confirmed", u.EmailPending, u.VerifyTokenHash)
+	}
+	e.signIn(email, goodPassword)
+	if r := e.call("POST", "/v1/email-verifications/"+tok, "", nil); r.Status != 410 || r.Code() != "token_expired" {
+		t.Errorf("the link a second time = %d %s; want 410", r.Status, r.Body)
+	}
+	for _, bad := range []string{"not-a-token", strings.Repeat("A", 43), "%00"} {
+		if r := e.call("POST", "/v1/email-verifications/"+bad, "", nil); r.Status != 410 {
+			t.Errorf("confirm %q = %d; want 410", bad, r.Status)
+		}
+	}
+}
+
+// TestSignUpTakenAddressLooksTheSame: signing up with an address that has a
+// confirmed user answers exactly as for a new one, changes nothing, and
+// tells the owner of the address by mail.
+func TestSignUpTakenAddressLooksTheSame(t *testing.T) {
+	e := newEnv(t)
+	taken := testenv.Email("taken")
+	id := e.signUp(taken)
+	before := e.user(id)
+	fresh := e.call("POST", "/v1/users", "", signUpBody(testenv.Email("fresh")))
+	body := signUpBody(strings.ToUpper(taken))
+	body["password"], body["name"] = "Another-Long-Phrase-42", "Mallory"
+	again := e.call("POST", "/v1/users", "", body)
+	if again.Status != 202 || string(again.Body) != string(fresh.Body) {
+		t.Errorf("sign-up with a taken address = %d %s; want what a new one gets: %d %s", again.Status, again.Body, fresh.Status, fresh.Body)
+	}
+	mails := testenv.WaitMails(t, taken, 2)
+	if len(mails) != 2 || !strings.Contains(mails[1].Subject, "tried to sign up") ||
+		!strings.Contains(mails[1].Body.Text, testenv.PortalURL+"/sign-in") || !strings.Contains(mails[1].Body.Text, testenv.PortalURL+"/forgot-password") {
+		t.Fatalf("mails to the taken address = %+v; want a 'someone tried to sign up' mail with sign-in and reset links", mails)
+	}
+	after := e.user(id)
+	if after.PasswordHash != before.PasswordHash || after.Name != before.Name {
+		t.Error("a sign-up with a taken address changed its user")
+	}
+	e.signIn(taken, goodPassword)
+}
+
+// TestSignUpPendingAddressReplaced: a pending sign-up reserves nothing. A
+// second sign-up of the address replaces the first one's credentials and
+// link, so whoever holds the mailbox decides which becomes the user.
+func TestSignUpPendingAddressReplaced(t *testing.T) {
+	e := newEnv(t)
+	email := testenv.Email("squat")
+	squatter := signUpBody(email)
+	squatter["password"] = "Squatter-Chose-This-9"
+	e.call("POST", "/v1/users", "", squatter)
+	first := e.verifyToken(email, 1)
+	if r := e.call("POST", "/v1/users", "", signUpBody(email)); r.Status != 202 {
+		t.Fatalf("second sign-up = %d", r.Status)
+	}
+	second := e.verifyToken(email, 2)
+	if r := e.call("POST", "/v1/email-verifications/"+first, "", nil); r.Status != 410 {
+		t.Errorf("the first, superseded link = %d; want 410", r.Status)
+	}
+	if r := e.call("POST", "/v1/email-verifications/"+second, "", nil); r.Status != 204 {
+		t.Fatalf("the newest link = %d %s; want 204", r.Status, r.Body)
+	}
+	e.signIn(email, goodPassword)
+	if r := e.call("POST", "/v1/sessions", "", map[string]string{"email": email, "password": "Squatter-Chose-This-9"}); r.Status != 401 {
+		t.Errorf("the first sign-up's password = %d; want 401", r.Status)
+	}
+}
+
+// TestSignUpConcurrentOneEmail: ten parallel sign-ups of one address all
+// get the same 202, one user exists, and of the ten links mailed exactly
+// one — the newest — confirms it.
 func TestSignUpConcurrentOneEmail(t *testing.T) {
 	e := newEnv(t)
 	email := testenv.Email("race")
 	var wg sync.WaitGroup
 	statuses := make([]response, 10)
 	for i := range statuses {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses[i] = e.call("POST", "/v1/users", "", signUpBody(email))
-		}()
+		wg.Go(func() { statuses[i] = e.call("POST", "/v1/users", "", signUpBody(email)) })
 	}
 	wg.Wait()
-	created, taken := 0, 0
-	var id string
 	for _, r := range statuses {
-		switch {
-		case r.Status == 201:
-			created++
-			id = r.JSON()["id"].(string)
-		case r.Status == 409 && r.Code() == "email_taken":
-			taken++
-		default:
-			t.Errorf("concurrent sign-up = %d %s", r.Status, r.Body)
+		if r.Status != 202 || string(r.Body) != string(statuses[0].Body) {
+			t.Errorf("concurrent sign-up = %d %s; want the one 202", r.Status, r.Body)
 		}
 	}
-	if created != 1 || taken != 9 {
-		t.Fatalf("10 concurrent sign-ups: %d created, %d email_taken; want 1 and 9", created, taken)
+	mails := testenv.WaitMails(t, email, 10)
+	confirmed := 0
+	for i := range mails {
+		if r := e.call("POST", "/v1/email-verifications/"+e.verifyToken(email, i+1), "", nil); r.Status == 204 {
+			confirmed++
+		}
 	}
-	// The claim points at the one user that was created.
-	u, err := e.d.Users.SignIn(context.Background(), email, goodPassword, identity.Client{}, nil)
-	if err != nil || u.ID != id {
-		t.Errorf("sign in after the race = %v, %v; want user %s", u, err, id)
+	if len(mails) != 10 || confirmed != 1 {
+		t.Fatalf("%d mails, %d links confirmed; want 10 and exactly 1", len(mails), confirmed)
+	}
+	u, _, err := e.d.Users.SignIn(context.Background(), email, goodPassword, identity.Client{})
+	if err != nil || u.ID != e.userID(email) {
+		t.Errorf("sign in after the race = %v, %v", u, err)
+	}
+}
+
+// TestVerificationResendAndExpiry: a pending user can ask for a new link
+// (the old one stops working), at most three an hour; the answer is the
+// same for any address; a link runs out after 24 hours.
+func TestVerificationResendAndExpiry(t *testing.T) {
+	e := newEnv(t)
+	email := testenv.Email("resend")
+	e.call("POST", "/v1/users", "", signUpBody(email))
+	first := e.verifyToken(email, 1)
+	unknown := e.call("POST", "/v1/email-verifications", "", map[string]string{"email": testenv.Email("nobody")})
+	r := e.call("POST", "/v1/email-verifications", "", map[string]string{"email": email})
+	if r.Status != 202 || string(r.Body) != string(unknown.Body) {
+		t.Fatalf("resend = %d %s; want the same 202 as for an unknown address (%s)", r.Status, r.Body, unknown.Body)
+	}
+	if e.verifyToken(email, 2) == first {
+		t.Error("the resend mailed the same link")
+	}
+	if r := e.call("POST", "/v1/email-verifications/"+first, "", nil); r.Status != 410 {
+		t.Errorf("the superseded link = %d; want 410", r.Status)
+	}
+	for range 3 {
+		e.call("POST", "/v1/email-verifications", "", map[string]string{"email": email})
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(testenv.MailsTo(t, email)); n != 4 {
+		t.Errorf("%d mails after four resends in an hour; want 4 (the sign-up's and three more)", n)
+	}
+	if r := e.call("POST", "/v1/email-verifications", "", map[string]string{"email": "not an address"}); r.Status != 400 {
+		t.Errorf("resend with a bad address = %d; want 400", r.Status)
+	}
+	e.clock.Add(25 * time.Hour)
+	latest := e.verifyToken(email, 4)
+	if r := e.call("POST", "/v1/email-verifications/"+latest, "", nil); r.Status != 410 {
+		t.Errorf("a link 25 hours old = %d; want 410", r.Status)
 	}
 }
 
@@ -173,8 +295,8 @@ func TestPasswordPolicyRules(t *testing.T) {
 			body["password"] = strings.ReplaceAll(tt.password, "EMAILPART", local)
 			r := e.call("POST", "/v1/users", "", body)
 			if tt.rules == nil {
-				if r.Status != 201 {
-					t.Fatalf("sign-up = %d %s; want 201", r.Status, r.Body)
+				if r.Status != 202 {
+					t.Fatalf("sign-up = %d %s; want 202", r.Status, r.Body)
 				}
 				return
 			}

@@ -52,6 +52,12 @@ type User struct {
 	CreatedAt       time.Time        `dynamodbav:"createdAt"`
 	DeliveryStatus  string           `dynamodbav:"deliveryStatus,omitempty"`
 	ResetTokenHash  string           `dynamodbav:"resetTokenHash,omitempty"` // the one live reset token
+	// EmailPending is set while the address is not yet confirmed (a
+	// sign-up's verification link not yet followed); such a user cannot sign
+	// in. Absent means confirmed: users from before verification existed,
+	// seeded, imported and invited users.
+	EmailPending    bool   `dynamodbav:"emailPending,omitempty"`
+	VerifyTokenHash string `dynamodbav:"verifyTokenHash,omitempty"` // the one live verification token
 }
 
 // Locked reports whether the user is locked out at now.

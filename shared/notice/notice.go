@@ -164,12 +164,15 @@ func (s *Service) Active(ctx context.Context) (*Freeze, error) {
 }
 
 // exempt are the writes a freeze lets through: signing in and out, password
-// resets, and the freeze routes themselves (so a freeze can be lifted).
+// resets, following an emailed confirmation link (it may have been sent just
+// before the freeze), and the freeze routes themselves (so a freeze can be
+// lifted).
 var exempt = func() *http.ServeMux {
 	m := http.NewServeMux()
 	for _, p := range []string{
 		"POST /v1/sessions", "DELETE /v1/sessions/current",
 		"POST /v1/password-resets", "POST /v1/password-resets/{token}",
+		"POST /v1/email-verifications/{token}",
 		"POST /v1/freezes", "DELETE /v1/freezes/{id}",
 	} {
 		m.Handle(p, http.NotFoundHandler())

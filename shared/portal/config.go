@@ -33,8 +33,10 @@ type Config struct {
 	Lockout  identity.Lockout
 	Sessions session.Config
 	Resets   reset.Config
-	Evidence profile.EvidenceConfig
-	Reminder reminder.Config
+	// VERIFY_LINK_TTL, VERIFY_REQUESTS_PER_HOUR, SIGNUP_MIN_DURATION
+	Verification identity.Verification
+	Evidence     profile.EvidenceConfig
+	Reminder     reminder.Config
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -67,6 +69,11 @@ func LoadConfig(env *config.Env) (Config, error) {
 			IdleTimeout: env.Duration("SESSION_IDLE_TIMEOUT", session.DefaultConfig.IdleTimeout),
 			Lifetime:    env.Duration("SESSION_LIFETIME", session.DefaultConfig.Lifetime),
 			SlideEvery:  session.DefaultConfig.SlideEvery,
+		},
+		Verification: identity.Verification{
+			TTL:         env.Duration("VERIFY_LINK_TTL", identity.DefaultVerification.TTL),
+			PerHour:     env.Int("VERIFY_REQUESTS_PER_HOUR", identity.DefaultVerification.PerHour, 1, 100),
+			MinDuration: env.Duration("SIGNUP_MIN_DURATION", identity.DefaultVerification.MinDuration),
 		},
 		Evidence: profile.EvidenceConfig{
 			Types:       env.List("EVIDENCE_TYPES", profile.DefaultEvidence.Types),

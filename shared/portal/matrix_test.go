@@ -147,7 +147,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 	}
 	rows := []row{
 		{"GET /v1/health", fixed("/v1/health", nil), all(ok)},
-		{"POST /v1/users", goodSignUp, all(created)},
+		{"POST /v1/users", goodSignUp, all(accepted)},
+		{"POST /v1/email-verifications", fixed("/v1/email-verifications", map[string]string{"email": "nobody@trade.test"}), all(accepted)},
+		{"POST /v1/email-verifications/{token}", fixed("/v1/email-verifications/not-a-token", nil), all(gone)},
 		{"GET /v1/security-questions", fixed("/v1/security-questions", nil), all(ok)},
 		{"GET /v1/password-policy", fixed("/v1/password-policy", nil), all(ok)},
 		{"POST /v1/sessions", func(*cell) (string, any) {

@@ -96,6 +96,7 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Users = &identity.Service{
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+		Verification: d.Config.Verification,
 	}
 	d.Accounts = &accounts.Service{
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,

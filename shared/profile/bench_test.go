@@ -32,8 +32,8 @@ func TestProfileReadsThrice(t *testing.T) {
 	e := answered(t)
 	calls := testenv.CountCalls(e.d)
 	e.must(e.call("GET", "/v1/accounts/"+e.account+"/profile", e.user, nil), 200)
-	if got := strings.Join(calls.Ops(), ","); got != "GetItem,BatchGetItem,Query" {
-		t.Errorf("GET profile made %s; want GetItem,BatchGetItem,Query", got)
+	if got := strings.Join(calls.Ops(), ","); got != "BatchGetItem,BatchGetItem,Query" {
+		t.Errorf("GET profile made %s; want BatchGetItem,BatchGetItem,Query", got)
 	}
 }
 

@@ -134,7 +134,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.Users.ChangePassword(r.Context(), identity.PasswordChange{
-		User: u, Password: body.NewPassword, KeepSession: sess.ID, Action: audit.PasswordChanged, Client: c,
+		User: u, Password: body.NewPassword, KeepSession: sess, Action: audit.PasswordChanged, Client: c,
 	}); err != nil {
 		return err
 	}

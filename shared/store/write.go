@@ -100,6 +100,19 @@ func TxUpdate(table string, key Key, upd expression.UpdateBuilder, cond *express
 	}}, nil
 }
 
+// TxCheck is a condition check for Transact: the transaction goes ahead only
+// if cond holds on the item at key, which it does not change.
+func TxCheck(table string, key Key, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	expr, err := expression.NewBuilder().WithCondition(cond).Build()
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("build condition: %w", err)
+	}
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: aws.String(table), Key: keyAV(key), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}}, nil
+}
+
 // TxError is a cancelled transaction; Reasons holds each item's cancellation
 // code ("None", "ConditionalCheckFailed", …) in request order.
 type TxError struct {
