@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -25,16 +24,17 @@ const MaxNameLength = 200
 type problems = fault.Fields
 
 // cleanName trims and collapses spaces and checks a name's length and
-// characters.
+// characters: names go into emails, so no control, invisible or
+// direction-changing character (mail.Name).
 func cleanName(p *problems, field, s string) string {
-	name := strings.Join(strings.Fields(s), " ")
+	name, err := mail.Name(s)
 	switch {
+	case err != nil:
+		p.Add(field, "%v", err)
 	case name == "":
 		p.Add(field, "is required")
 	case utf8.RuneCountInString(name) > MaxNameLength:
 		p.Add(field, "is longer than %d characters", MaxNameLength)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		p.Add(field, "contains control characters")
 	}
 	return name
 }

@@ -18,25 +18,44 @@ import (
 // CheckNewPassword returns the 422 for a new password of u that breaks the
 // policy or repeats one of the last Policy.History passwords, or nil.
 func (s *Service) CheckNewPassword(u *User, pw string) error {
-	broken := s.Policy.Check(pw, u.Email, u.Name)
-	if len(broken) == 0 && s.Policy.History > 0 {
-		history := u.PasswordHistory
-		if len(history) > s.Policy.History {
-			history = history[:s.Policy.History]
-		}
-		for _, old := range history {
-			if s.Hasher.Verify(pw, old) {
-				broken = append(broken, fault.Detail{Field: "newPassword", Rule: "reused",
-					Message: fmt.Sprintf("choose a password you have not used for your last %d", s.Policy.History)})
-				break
-			}
-		}
+	if err := s.CheckPolicy(u, pw); err != nil {
+		return err
 	}
+	return s.CheckHistory(u, pw)
+}
+
+// CheckPolicy returns the 422 for a new password of u that breaks the
+// policy, or nil. It looks at no secret of u's (only the email and name the
+// policy keeps out of passwords), so it may run before the caller has proved
+// anything.
+func (s *Service) CheckPolicy(u *User, pw string) error {
+	broken := s.Policy.Check(pw, u.Email, u.Name)
 	for i := range broken {
 		broken[i].Field = "newPassword"
 	}
 	if len(broken) > 0 {
 		return password.Rejected(broken)
+	}
+	return nil
+}
+
+// CheckHistory returns the 422 (rule reused) for a new password of u that
+// repeats one of the last Policy.History passwords, or nil. It tells whether
+// pw was one of u's passwords, so it runs only once the caller has proved who
+// they are.
+func (s *Service) CheckHistory(u *User, pw string) error {
+	if s.Policy.History <= 0 {
+		return nil
+	}
+	history := u.PasswordHistory
+	if len(history) > s.Policy.History {
+		history = history[:s.Policy.History]
+	}
+	for _, old := range history {
+		if s.Hasher.Verify(pw, old) {
+			return password.Rejected([]fault.Detail{{Field: "newPassword", Rule: "reused",
+				Message: fmt.Sprintf("choose a password you have not used for your last %d", s.Policy.History)}})
+		}
 	}
 	return nil
 }

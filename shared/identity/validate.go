@@ -52,14 +52,14 @@ func (r SignUpRequest) Validate() (NewUser, error) {
 	case err != nil:
 		v.Add("email", "is not a valid email address")
 	}
-	name := strings.Join(strings.Fields(r.Name), " ")
+	name, err := mail.Name(r.Name) // it goes into emails
 	switch {
+	case err != nil:
+		v.Add("name", "%v", err)
 	case name == "":
 		v.Add("name", "is required")
 	case utf8.RuneCountInString(name) > MaxNameLength:
 		v.Add("name", "is longer than %d characters", MaxNameLength)
-	case !printable(name):
-		v.Add("name", "contains control characters")
 	}
 	switch {
 	case r.Password == "":

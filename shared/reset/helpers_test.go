@@ -65,22 +65,27 @@ func wrongAnswers() []map[string]string {
 	return a
 }
 
-// user signs a user up through the API and returns its email and id.
+// user makes a user (as seeding does: sign-up through the API answers the
+// same whether or not a user was made) and returns its email and id.
 func (e *env) user(prefix string) (string, string) {
 	e.t.Helper()
 	email := testenv.Email(prefix)
-	r := e.call("POST", "/v1/users", "", map[string]any{
-		"email": email, "password": oldPassword, "name": "Rita Reset",
-		"securityAnswers": []map[string]string{
-			{"questionId": "q01", "answer": "Riverside Primary"},
-			{"questionId": "q05", "answer": "Acme Freight"},
-			{"questionId": "q09", "answer": "Biscuit"},
+	nu, err := identity.SignUpRequest{
+		Email: email, Password: oldPassword, Name: "Rita Reset",
+		SecurityAnswers: []identity.AnswerInput{
+			{QuestionID: "q01", Answer: "Riverside Primary"},
+			{QuestionID: "q05", Answer: "Acme Freight"},
+			{QuestionID: "q09", Answer: "Biscuit"},
 		},
-	})
-	if r.Status != 201 {
-		e.t.Fatalf("sign up = %d %s", r.Status, r.Body)
+	}.Validate()
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	return email, r.JSON()["id"].(string)
+	u, err := e.d.Users.SignUp(context.Background(), nu, identity.Client{})
+	if err != nil {
+		e.t.Fatalf("sign up: %v", err)
+	}
+	return email, u.ID
 }
 
 func (e *env) signIn(email, pw string) (testenv.Response, string) {

@@ -211,19 +211,38 @@ func (s *Service) Questions(ctx context.Context, tok string) ([]identity.Questio
 
 var errAnswers = fault.New(fault.Forbidden, "answers_incorrect", "one or more answers are not right")
 
-// Confirm spends the token: with the right answers and an acceptable new
-// password the password is replaced, the lockout cleared and every session
-// ended. Wrong answers are 403 and the third burns the token; a refused
-// password is 422 and leaves the token usable.
+// Confirm spends the token. In this order, so that no answer tells anything
+// it should not:
+//
+//   - a new password that breaks the policy is 422 and costs no attempt: the
+//     policy looks at no answer, so the same 422 comes whether the answers are
+//     right or wrong;
+//   - one attempt is counted on the token before any answer is compared, in
+//     one conditional write (the token exists, is unexpired and has fewer
+//     than MaxWrongAnswers attempts counted); a token past that is 410;
+//   - wrong answers are 403, and the attempt that made the count
+//     MaxWrongAnswers burns the token and tells the user, once;
+//   - right answers give their attempt back (only wrong answer sets stay
+//     counted); a new password among the user's last ones is then 422 (rule
+//     reused) and keeps the token; otherwise the password is replaced, the
+//     lockout cleared and every session ended.
 func (s *Service) Confirm(ctx context.Context, tok string, answers []identity.AnswerInput, newPassword string, c identity.Client) error {
 	t, u, err := s.lookup(ctx, tok)
 	if err != nil {
 		return err
 	}
-	if !s.Users.CheckAnswers(u, answers) {
-		return s.wrongAnswers(ctx, t, u, c)
+	if err := s.Users.CheckPolicy(u, newPassword); err != nil {
+		return err
 	}
-	if err := s.Users.CheckNewPassword(u, newPassword); err != nil {
+	n, err := s.countAttempt(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !s.Users.CheckAnswers(u, answers) {
+		return s.wrongAnswers(ctx, t, u, n, c)
+	}
+	s.giveBackAttempt(ctx, t)
+	if err := s.Users.CheckHistory(u, newPassword); err != nil {
 		return err
 	}
 	return s.Users.ChangePassword(ctx, identity.PasswordChange{
@@ -231,27 +250,55 @@ func (s *Service) Confirm(ctx context.Context, tok string, answers []identity.An
 	})
 }
 
-// wrongAnswers counts a wrong set of answers; the third burns the token and
-// tells the user.
-func (s *Service) wrongAnswers(ctx context.Context, t *token, u *identity.User, c identity.Client) error {
+// countAttempt counts one attempt at the answers of t, before they are
+// compared, and returns the count with it. Checking the limit and counting
+// are one conditional write, so of any number of concurrent attempts at most
+// MaxWrongAnswers are ever compared: a token that is gone, expired or out of
+// attempts is identity.ErrTokenGone.
+func (s *Service) countAttempt(ctx context.Context, t *token) (int, error) {
 	var after struct {
 		WrongAnswers int `dynamodbav:"wrongAnswers"`
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
-	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(1)), &exists, &after)
+	cond := expression.AttributeExists(expression.Name("PK")).
+		And(expression.Name("wrongAnswers").LessThan(expression.Value(MaxWrongAnswers))).
+		And(expression.Name("expiresAt").GreaterThan(expression.Value(s.Now().Unix())))
+	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(1)), &cond, &after)
 	if errors.Is(err, store.ErrConditionFailed) {
-		return identity.ErrTokenGone
+		return 0, identity.ErrTokenGone
 	}
 	if err != nil {
-		return fmt.Errorf("count wrong answers: %w", err)
+		return 0, fmt.Errorf("count reset attempt: %w", err)
 	}
+	return after.WrongAnswers, nil
+}
+
+// giveBackAttempt uncounts the attempt of a right set of answers, so that
+// only wrong ones use up the token. A token gone meanwhile needs nothing; a
+// failure costs the user one attempt and is logged.
+func (s *Service) giveBackAttempt(ctx context.Context, t *token) {
+	exists := expression.AttributeExists(expression.Name("PK"))
+	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(-1)), &exists, nil)
+	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		s.Log.ErrorContext(ctx, "reset attempt not given back", "user_id", t.UserID, "err", err.Error())
+	}
+}
+
+// wrongAnswers records a wrong set of answers, already counted as attempt n;
+// the attempt that made the count MaxWrongAnswers burns the token and tells
+// the user. Only the caller whose burn lands sends the mail, so it goes out
+// once even if a given-back attempt let two reach the count.
+func (s *Service) wrongAnswers(ctx context.Context, t *token, u *identity.User, n int, c identity.Client) error {
 	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.ResetAnswersWrong, IP: c.IP, UserAgent: c.UserAgent,
-		Details: map[string]string{"attempt": fmt.Sprint(after.WrongAnswers)}})
-	if after.WrongAnswers < MaxWrongAnswers {
+		Details: map[string]string{"attempt": fmt.Sprint(n)}})
+	if n < MaxWrongAnswers {
 		return errAnswers
 	}
-	if err := s.burn(ctx, t); err != nil {
+	burnt, err := s.burn(ctx, t)
+	if err != nil {
 		return err
+	}
+	if !burnt {
+		return errAnswers
 	}
 	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.ResetTokenBurnt, IP: c.IP, UserAgent: c.UserAgent})
 	if err := s.Mail.Send(ctx, mail.Message{To: u.Email, Template: "reset_burnt", Data: map[string]any{
@@ -262,23 +309,30 @@ func (s *Service) wrongAnswers(ctx context.Context, t *token, u *identity.User, 
 	return errAnswers
 }
 
-// burn deletes the token and the user's pointer to it.
-func (s *Service) burn(ctx context.Context, t *token) error {
-	del, err := store.TxDelete(s.Store.Table, t.Key, nil)
+// burn deletes the token and the user's pointer to it, and reports whether
+// this call did: a token already spent, burnt or superseded is left alone, so
+// of two callers only one is told it burnt the token.
+func (s *Service) burn(ctx context.Context, t *token) (bool, error) {
+	exists := expression.AttributeExists(expression.Name("PK"))
+	del, err := store.TxDelete(s.Store.Table, t.Key, &exists)
 	if err != nil {
-		return err
+		return false, err
 	}
 	hash := t.PK[len("RESET#"):]
 	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
 	unpoint, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + t.UserID, SK: "PROFILE"},
 		expression.Remove(expression.Name("resetTokenHash")), &cond)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{del, unpoint}); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-		return fmt.Errorf("burn reset token: %w", err)
+	err = s.Store.Transact(ctx, []types.TransactWriteItem{del, unpoint})
+	if errors.Is(err, store.ErrConditionFailed) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("burn reset token: %w", err)
+	}
+	return true, nil
 }
 
 func (s *Service) record(ctx context.Context, e audit.Event) {

@@ -1,14 +1,21 @@
 package reset_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/reset"
 )
 
 // TestResetJourney is journey 3 end to end: ask, read the mail, follow the
@@ -179,6 +186,146 @@ func TestResetThreeWrongAnswersBurnTheToken(t *testing.T) {
 	}
 	if e.stored(id).ResetTokenHash != "" {
 		t.Errorf("the burnt token is still the user's live one")
+	}
+}
+
+// TestResetParallelWrongAnswersBurnOnce fires 20 confirmations with wrong
+// answers at once: the attempt limit is checked and raised in one write
+// before any answer is compared, so exactly three answer sets are compared,
+// the link burns, one "stopped" mail goes out, and the right answers after
+// it find the link gone.
+func TestResetParallelWrongAnswersBurnOnce(t *testing.T) {
+	e := newEnv(t)
+	email, id := e.user("parallel")
+	e.requestLink(email)
+	tok := e.latestToken(email, 1)
+	body, err := json.Marshal(map[string]any{"answers": wrongAnswers(), "newPassword": newPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	statuses := make([]int, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			statuses[i], errs[i] = post(e.url+"/v1/password-resets/"+url.PathEscape(tok), body)
+		})
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for i, st := range statuses {
+		if errs[i] != nil {
+			t.Fatalf("confirm %d: %v", i, errs[i])
+		}
+		count[st]++
+	}
+	if count[403]+count[410] != n || count[403] != reset.MaxWrongAnswers {
+		t.Errorf("%d parallel wrong answers = %v; want %d times 403 and the rest 410", n, count, reset.MaxWrongAnswers)
+	}
+	if r := e.confirm(tok, rightAnswers(), newPassword); r.Status != 410 {
+		t.Errorf("right answers after the burst = %d %s; want 410", r.Status, r.Body)
+	}
+	testenv.WaitMails(t, email, 2)
+	time.Sleep(300 * time.Millisecond) // let any further mail land before counting
+	mails := testenv.MailsTo(t, email)
+	stopped := 0
+	for _, m := range mails {
+		if strings.Contains(m.Subject, "stopped") {
+			stopped++
+		}
+	}
+	if stopped != 1 || len(mails) != 2 {
+		t.Errorf("mails = %s; want the link and one stopped notice", subjects(mails))
+	}
+	events, err := e.d.Audit.ForUser(context.Background(), id, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong, burnt := 0, 0
+	for _, ev := range events.Events {
+		switch ev.Action {
+		case audit.ResetAnswersWrong:
+			wrong++
+		case audit.ResetTokenBurnt:
+			burnt++
+		}
+	}
+	if wrong != reset.MaxWrongAnswers || burnt != 1 {
+		t.Errorf("audit: %d wrong answer sets, %d burns; want %d and 1", wrong, burnt, reset.MaxWrongAnswers)
+	}
+	if r, _ := e.signIn(email, oldPassword); r.Status != 201 {
+		t.Errorf("the old password after the burst = %d; want 201 (unchanged)", r.Status)
+	}
+}
+
+// post sends a JSON body from a goroutine (no testing.T there) and returns
+// the status.
+func post(u string, body []byte) (int, error) {
+	res, err := http.Post(u, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	_, err = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, err
+}
+
+// TestResetPolicyCheckedBeforeAnswers: a too-weak new password is the same
+// 422 whether the answers are right or wrong, so the 422 tells nothing about
+// them, and it costs no attempt. A password from the user's history is only
+// told (422 reused) to whoever has the right answers.
+func TestResetPolicyCheckedBeforeAnswers(t *testing.T) {
+	e := newEnv(t)
+	email, _ := e.user("order")
+	e.requestLink(email)
+	tok := e.latestToken(email, 1)
+	right := e.confirm(tok, rightAnswers(), "password1234")
+	if right.Status != 422 || right.Code() != "password_policy" {
+		t.Fatalf("right answers, weak password = %d %s; want 422 password_policy", right.Status, right.Body)
+	}
+	for i := range reset.MaxWrongAnswers + 1 {
+		wrong := e.confirm(tok, wrongAnswers(), "password1234")
+		if wrong.Status != right.Status || !bytes.Equal(wrong.Body, right.Body) {
+			t.Fatalf("wrong answers, weak password (%d) = %d %s; want the same as right answers: %d %s", i+1, wrong.Status, wrong.Body, right.Status, right.Body)
+		}
+	}
+	if r := e.confirm(tok, wrongAnswers(), oldPassword); r.Status != 403 || r.Code() != "answers_incorrect" {
+		t.Errorf("wrong answers, the current password = %d %s; want 403 answers_incorrect (history not revealed)", r.Status, r.Body)
+	}
+	if r := e.confirm(tok, wrongAnswers(), newPassword); r.Status != 403 {
+		t.Errorf("wrong answers = %d %s; want 403", r.Status, r.Body)
+	}
+	// Two wrong answer sets counted, none of the weak-password ones: the
+	// token still takes the right answers.
+	if r := e.confirm(tok, rightAnswers(), newPassword); r.Status != 204 {
+		t.Errorf("right answers after the weak-password attempts = %d %s; want 204", r.Status, r.Body)
+	}
+}
+
+// TestResetRightAnswersAreNotCounted: an attempt is counted before the
+// answers are compared, and given back when they are right, so a user who
+// answers right but picks a reused password can try again.
+func TestResetRightAnswersAreNotCounted(t *testing.T) {
+	e := newEnv(t)
+	email, _ := e.user("giveback")
+	e.requestLink(email)
+	tok := e.latestToken(email, 1)
+	for range reset.MaxWrongAnswers - 1 {
+		if r := e.confirm(tok, wrongAnswers(), newPassword); r.Status != 403 {
+			t.Fatalf("wrong answers = %d %s; want 403", r.Status, r.Body)
+		}
+	}
+	for i := range reset.MaxWrongAnswers {
+		if r := e.confirm(tok, rightAnswers(), oldPassword); r.Status != 422 || r.Code() != "password_policy" {
+			t.Fatalf("right answers, reused password (%d) = %d %s; want 422", i+1, r.Status, r.Body)
+		}
+	}
+	if r := e.confirm(tok, rightAnswers(), newPassword); r.Status != 204 {
+		t.Errorf("right answers, good password = %d %s; want 204", r.Status, r.Body)
 	}
 }
 
