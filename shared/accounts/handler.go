@@ -3,6 +3,7 @@ package accounts
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
@@ -18,8 +19,9 @@ type Handler struct {
 	Audit    *audit.Log
 }
 
-// Register mounts the routes on rt. Every route runs with a session and asks
-// Authorize (directly or through the service) before it reads or writes.
+// Register mounts the routes on rt. Every route but the invitation sign-up
+// (whose token is the credential) runs with a session and asks Authorize
+// (directly or through the service) before it reads or writes.
 func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/organizations", h.with(h.createOrganization))
 	rt.Handle("GET /v1/organizations/{orgId}", h.with(h.getOrganization))
@@ -28,6 +30,7 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("DELETE /v1/organizations/{orgId}/links/{linkId}", h.with(h.unlink))
 	rt.Handle("POST /v1/accounts/{accountId}/invitations", h.with(h.invite))
 	rt.Handle("POST /v1/invitations/{token}/accept", h.with(h.accept))
+	rt.Handle("POST /v1/invitations/{token}/sign-up", h.signUpFromInvitation)
 	rt.Handle("GET /v1/accounts/{accountId}/users", h.with(h.users))
 	rt.Handle("POST /v1/accounts/{accountId}/users/{userId}/deactivate", h.with(h.deactivate))
 	rt.Handle("PUT /v1/accounts/{accountId}/users/{userId}/role", h.with(h.changeRole))
@@ -245,6 +248,38 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request, p Principal) er
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"membership": m})
+	return nil
+}
+
+// invitationSignUpResponse is a sign-in's answer with the membership the
+// invitation gave.
+type invitationSignUpResponse struct {
+	Token      string               `json:"token"`
+	ExpiresAt  string               `json:"expiresAt"`
+	User       identity.View        `json:"user"`
+	Membership *identity.Membership `json:"membership"`
+}
+
+func (h *Handler) signUpFromInvitation(w http.ResponseWriter, r *http.Request) error {
+	var req InvitationSignUpRequest
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	c := identity.Client{IP: httpapi.ClientIP(r), UserAgent: r.UserAgent()}
+	u, m, err := h.Accounts.SignUpFromInvitation(r.Context(), r.PathValue("token"), req, c)
+	if err != nil {
+		return err
+	}
+	token, sess, err := h.Sessions.Create(r.Context(),
+		session.Owner{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: string(u.StaffRole)}, c.UserAgent, c.IP)
+	if err != nil {
+		return err
+	}
+	expires := time.Unix(sess.AbsoluteExpiresAt, 0).UTC()
+	session.SetCookie(w, token, expires)
+	httpapi.WriteJSON(w, http.StatusCreated, invitationSignUpResponse{
+		Token: token, ExpiresAt: expires.Format(time.RFC3339), User: u.ViewAt(h.Accounts.Now()), Membership: m,
+	})
 	return nil
 }
 

@@ -194,6 +194,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			return acc + "/invitations", map[string]string{"email": testenv.Email("inv"), "role": "user"}
 		}, [8]int{unauth, missing, forbid, forbid, created, missing, forbid, forbid}},
 		{"POST /v1/invitations/{token}/accept", fixed("/v1/invitations/not-a-token/accept", nil), session(gone)},
+		{"POST /v1/invitations/{token}/sign-up", fixed("/v1/invitations/not-a-token/sign-up", map[string]any{"name": "New Person", "password": matrixPassword,
+			"securityAnswers": []map[string]string{{"questionId": "q01", "answer": "a"}, {"questionId": "q02", "answer": "b"}, {"questionId": "q03", "answer": "c"}}}), all(gone)},
 		{"GET /v1/accounts/{accountId}/users", fixed(acc+"/users", nil), [8]int{unauth, missing, forbid, forbid, ok, missing, ok, ok}},
 		{"POST /v1/accounts/{accountId}/users/{userId}/deactivate", func(c *cell) (string, any) {
 			return acc + "/users/" + freshMember(c) + "/deactivate", nil
