@@ -92,7 +92,8 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Delivery = &delivery.List{Store: d.Store, Now: now}
 	sender.Suppressed = d.Delivery.IsSuppressed
 	d.Audit = &audit.Log{Store: d.Store}
-	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now}
+	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now,
+		PortalOrigin: session.OriginOf(d.Config.PortalURL)}
 	d.Users = &identity.Service{
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
