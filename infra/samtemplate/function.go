@@ -14,6 +14,7 @@ type Function struct {
 	Routes      []string // "METHOD /path", sorted
 	Statements  []Statement
 	EventTypes  []string // every event's Type, sorted
+	LogGroup    string   // the logical id its LoggingConfig sends its logs to, or ""
 }
 
 // Statement is one IAM policy statement, with Action and Resource normalised
@@ -32,6 +33,9 @@ type rawFunction struct {
 			Path   string `yaml:"Path"`
 		} `yaml:"Properties"`
 	} `yaml:"Events"`
+	LoggingConfig struct {
+		LogGroup string `yaml:"LogGroup"`
+	} `yaml:"LoggingConfig"`
 	Policies []struct {
 		Statement []struct {
 			Effect   string `yaml:"Effect"`
@@ -56,7 +60,7 @@ func (t *Template) Functions() ([]Function, error) {
 		if err := r.Metadata.Decode(&meta); err != nil && r.Metadata.Kind != 0 {
 			return nil, fmt.Errorf("function %s metadata: %w", id, err)
 		}
-		f := Function{LogicalID: id, BuildMethod: meta.BuildMethod}
+		f := Function{LogicalID: id, BuildMethod: meta.BuildMethod, LogGroup: raw.LoggingConfig.LogGroup}
 		for _, ev := range raw.Events {
 			f.EventTypes = append(f.EventTypes, ev.Type)
 			if ev.Type == "HttpApi" {
@@ -89,4 +93,23 @@ func strings1(v any) []string {
 	default:
 		return nil
 	}
+}
+
+// LogGroup is what an AWS::Logs::LogGroup declares.
+type LogGroup struct {
+	LogGroupName    string `yaml:"LogGroupName"`
+	RetentionInDays int    `yaml:"RetentionInDays"` // 0: kept for ever
+}
+
+// LogGroup returns the log group resource with the given logical id.
+func (t *Template) LogGroup(id string) (*LogGroup, error) {
+	r, err := t.resource(id, "AWS::Logs::LogGroup")
+	if err != nil {
+		return nil, err
+	}
+	var g LogGroup
+	if err := t.decode(&r.Properties, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
 }

@@ -81,6 +81,9 @@ func Config(t testing.TB) portal.Config {
 		"MAIL_FROM":           "no-reply@portal.test",
 		"S3_FORCE_PATH_STYLE": "true",
 		"LOG_LEVEL":           "warn",
+		// Every test calls from 127.0.0.1: a limit per address would throttle
+		// the suite. Tests of the limit set a low one.
+		"RATE_LIMIT_PER_MINUTE": "1000000",
 	}))
 	if err != nil {
 		t.Fatal(err)

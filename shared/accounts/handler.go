@@ -17,6 +17,9 @@ type Handler struct {
 	Accounts *Service
 	Sessions *session.Service
 	Audit    *audit.Log
+	// Limiter limits the invitation sign-up (it hashes four secrets) per
+	// source address.
+	Limiter identity.Limiter
 }
 
 // Register mounts the routes on rt. Every route but the invitation sign-up
@@ -30,7 +33,7 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("DELETE /v1/organizations/{orgId}/links/{linkId}", h.with(h.unlink))
 	rt.Handle("POST /v1/accounts/{accountId}/invitations", h.with(h.invite))
 	rt.Handle("POST /v1/invitations/{token}/accept", h.with(h.accept))
-	rt.Handle("POST /v1/invitations/{token}/sign-up", h.signUpFromInvitation)
+	rt.Handle("POST /v1/invitations/{token}/sign-up", h.Limiter.Wrap("invitation-sign-up", h.signUpFromInvitation))
 	rt.Handle("GET /v1/accounts/{accountId}/users", h.with(h.users))
 	rt.Handle("POST /v1/accounts/{accountId}/users/{userId}/deactivate", h.with(h.deactivate))
 	rt.Handle("PUT /v1/accounts/{accountId}/users/{userId}/role", h.with(h.changeRole))

@@ -16,14 +16,15 @@ import (
 const MaxBodyBytes = 1 << 20
 
 // DecodeJSON reads the request body into dst: at most MaxBodyBytes, exactly
-// one JSON value, no fields dst does not declare. Every failure is a
-// client-safe *fault.Error naming what was wrong.
+// one JSON value, no fields dst does not declare. The body must say it is
+// JSON (application/json or a +json type): a missing Content-Type is refused
+// too, because a form or a text/plain request — what another site can send
+// without asking — must never pass for one. Every failure is a client-safe
+// *fault.Error naming what was wrong.
 func DecodeJSON(r *http.Request, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return fault.New(fault.UnsupportedMedia, "unsupported_media_type", "send the body as application/json")
-		}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return fault.New(fault.UnsupportedMedia, "unsupported_media_type", "send the body as application/json, with that Content-Type")
 	}
 	return DecodeJSONBody(http.MaxBytesReader(nil, r.Body, MaxBodyBytes), dst)
 }

@@ -100,6 +100,8 @@ func TestBadInput(t *testing.T) {
 		{"too large", "application/json", append(append([]byte(`{"email":"`), bytes.Repeat([]byte("a"), httpapi.MaxBodyBytes)...), '"', '}'), 413, "payload_too_large", ""},
 		{"form post", "application/x-www-form-urlencoded", []byte(`email=a`), 415, "unsupported_media_type", ""},
 		{"bad content type", "application/json; =;", []byte(`{}`), 415, "unsupported_media_type", ""},
+		{"no content type", "", []byte(`{"email":"a"}`), 415, "unsupported_media_type", ""},
+		{"text/plain", "text/plain", []byte(`{"email":"a"}`), 415, "unsupported_media_type", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +122,7 @@ func TestBadInput(t *testing.T) {
 
 func TestGoodInput(t *testing.T) {
 	h, _, calls := newServer(t)
-	for _, ct := range []string{"", "application/json", "application/json; charset=utf-8"} {
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "application/merge-patch+json"} {
 		rec, _ := do(t, h, "POST", "/v1/things", ct, []byte(`{"email":"a@b.example","age":3}`))
 		if rec.Code != 201 {
 			t.Fatalf("POST with Content-Type %q = %d %s; want 201", ct, rec.Code, rec.Body)

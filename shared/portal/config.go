@@ -15,6 +15,7 @@ import (
 	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
+	"github.com/partner-portal/portal/shared/throttle"
 )
 
 // Config is every setting the functions read from the environment.
@@ -37,6 +38,7 @@ type Config struct {
 	Verification identity.Verification
 	Evidence     profile.EvidenceConfig
 	Reminder     reminder.Config
+	Throttle     throttle.Config // RATE_LIMIT_PER_MINUTE
 }
 
 // LoadConfig reads and validates the configuration once; the error names
@@ -82,6 +84,9 @@ func LoadConfig(env *config.Env) (Config, error) {
 			UploadTTL:   env.Duration("EVIDENCE_UPLOAD_TTL", profile.DefaultEvidence.UploadTTL),
 			DownloadTTL: env.Duration("EVIDENCE_DOWNLOAD_TTL", profile.DefaultEvidence.DownloadTTL),
 			PendingTTL:  profile.DefaultEvidence.PendingTTL,
+		},
+		Throttle: throttle.Config{
+			PerMinute: env.Int("RATE_LIMIT_PER_MINUTE", throttle.DefaultConfig.PerMinute, 1, 1_000_000),
 		},
 		Resets: reset.Config{
 			TTL:         env.Duration("RESET_LINK_TTL", reset.DefaultConfig.TTL),

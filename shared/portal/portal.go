@@ -28,6 +28,7 @@ import (
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
+	"github.com/partner-portal/portal/shared/throttle"
 	"github.com/partner-portal/portal/shared/webpage"
 )
 
@@ -49,6 +50,7 @@ type Deps struct {
 	Delivery *delivery.List
 	Reminder *reminder.Job
 	Notices  *notice.Service
+	Throttle *throttle.Limiter
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -92,7 +94,9 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Delivery = &delivery.List{Store: d.Store, Now: now}
 	sender.Suppressed = d.Delivery.IsSuppressed
 	d.Audit = &audit.Log{Store: d.Store}
-	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now}
+	d.Throttle = &throttle.Limiter{Store: d.Store, Config: d.Config.Throttle, Now: now}
+	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now,
+		PortalOrigin: session.OriginOf(d.Config.PortalURL)}
 	d.Users = &identity.Service{
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
@@ -144,7 +148,7 @@ func Functions() []Function {
 func AuthRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	health.Register(rt, d.Store)
-	(&identity.Handler{Users: d.Users, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	(&identity.Handler{Users: d.Users, Sessions: d.Sessions, Audit: d.Audit, Limiter: d.Throttle}).Register(rt)
 	return rt
 }
 
@@ -153,7 +157,7 @@ func AuthRoutes(d *Deps) *httpapi.Router {
 // the signed-in password and security-answer changes.
 func PasswordResetRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
-	(&reset.Handler{Resets: d.Resets, Users: d.Users, Sessions: d.Sessions}).Register(rt)
+	(&reset.Handler{Resets: d.Resets, Users: d.Users, Sessions: d.Sessions, Limiter: d.Throttle}).Register(rt)
 	return rt
 }
 
@@ -161,7 +165,7 @@ func PasswordResetRoutes(d *Deps) *httpapi.Router {
 // trade accounts, links, invitations, account users and the account audit.
 func AccountsRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
-	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit}).Register(rt)
+	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit, Limiter: d.Throttle}).Register(rt)
 	(&reminder.Handler{Job: d.Reminder, Sessions: d.Sessions}).Register(rt)
 	(&notice.Handler{Notices: d.Notices, Sessions: d.Sessions}).Register(rt)
 	return rt

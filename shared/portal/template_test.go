@@ -187,3 +187,39 @@ func TestTemplateEventsAndAlarms(t *testing.T) {
 		t.Errorf("%d functions; want the seven of DESIGN.md (auth, password-reset, accounts, profiles, web, reminders, mail-events)", len(fns))
 	}
 }
+
+// TestTemplateLogRetention: every function logs to a log group of its own
+// that the template declares with a 90-day retention, so logs (which name
+// users and addresses) are not kept for ever.
+func TestTemplateLogRetention(t *testing.T) {
+	tpl, err := testenv.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, err := tpl.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]string{}
+	for _, f := range fns {
+		if f.LogGroup == "" {
+			t.Errorf("%s: no LoggingConfig.LogGroup; its logs would go to a group kept for ever", f.LogicalID)
+			continue
+		}
+		if other, ok := used[f.LogGroup]; ok {
+			t.Errorf("%s and %s share the log group %s", f.LogicalID, other, f.LogGroup)
+		}
+		used[f.LogGroup] = f.LogicalID
+		g, err := tpl.LogGroup(f.LogGroup)
+		if err != nil {
+			t.Errorf("%s: %v", f.LogicalID, err)
+			continue
+		}
+		if g.RetentionInDays != 90 {
+			t.Errorf("%s: log group %s keeps logs %d days; want 90", f.LogicalID, f.LogGroup, g.RetentionInDays)
+		}
+	}
+	if len(used) != len(fns) || len(fns) == 0 {
+		t.Errorf("%d functions, %d with a log group of their own", len(fns), len(used))
+	}
+}

@@ -74,6 +74,9 @@ type Service struct {
 	Store  *store.Store
 	Config Config
 	Now    func() time.Time
+	// PortalOrigin is the origin of PORTAL_URL (OriginOf): the only one a
+	// cookie-authenticated change may come from.
+	PortalOrigin string
 }
 
 // tokenBytes is the entropy of a session token.
