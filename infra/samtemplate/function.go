@@ -18,11 +18,12 @@ type Function struct {
 }
 
 // Statement is one IAM policy statement, with Action and Resource normalised
-// to lists.
+// to lists, and its Condition as operator → key → values.
 type Statement struct {
-	Effect   string
-	Action   []string
-	Resource []string
+	Effect    string
+	Action    []string
+	Resource  []string
+	Condition map[string]map[string][]string
 }
 
 type rawFunction struct {
@@ -38,9 +39,10 @@ type rawFunction struct {
 	} `yaml:"LoggingConfig"`
 	Policies []struct {
 		Statement []struct {
-			Effect   string `yaml:"Effect"`
-			Action   any    `yaml:"Action"`
-			Resource any    `yaml:"Resource"`
+			Effect    string                    `yaml:"Effect"`
+			Action    any                       `yaml:"Action"`
+			Resource  any                       `yaml:"Resource"`
+			Condition map[string]map[string]any `yaml:"Condition"`
 		} `yaml:"Statement"`
 	} `yaml:"Policies"`
 }
@@ -71,7 +73,17 @@ func (t *Template) Functions() ([]Function, error) {
 		slices.Sort(f.EventTypes)
 		for _, p := range raw.Policies {
 			for _, s := range p.Statement {
-				f.Statements = append(f.Statements, Statement{Effect: s.Effect, Action: strings1(s.Action), Resource: strings1(s.Resource)})
+				st := Statement{Effect: s.Effect, Action: strings1(s.Action), Resource: strings1(s.Resource)}
+				for op, keys := range s.Condition {
+					if st.Condition == nil {
+						st.Condition = map[string]map[string][]string{}
+					}
+					st.Condition[op] = map[string][]string{}
+					for k, v := range keys {
+						st.Condition[op][k] = strings1(v)
+					}
+				}
+				f.Statements = append(f.Statements, st)
 			}
 		}
 		out = append(out, f)

@@ -95,6 +95,9 @@ func LoadConfig(env *config.Env) (Config, error) {
 		},
 	}
 	c.Evidence.Bucket = c.BucketName
+	if err := profile.CheckEvidenceTypes(c.Evidence.Types); err != nil {
+		return c, fmt.Errorf("EVIDENCE_TYPES: %w", err)
+	}
 	c.Reminder = reminder.DefaultConfig
 	if v := env.String("REMINDER_THRESHOLDS", ""); v != "" {
 		t, err := reminder.ParseThresholds(v)

@@ -3,12 +3,15 @@ package portal_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/partner-portal/portal/infra/samtemplate"
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/profile"
 )
 
 // TestTemplateDeclares checks the deployment rules of DESIGN.md section 2 on
@@ -221,5 +224,52 @@ func TestTemplateLogRetention(t *testing.T) {
 	}
 	if len(used) != len(fns) || len(fns) == 0 {
 		t.Errorf("%d functions, %d with a log group of their own", len(fns), len(used))
+	}
+}
+
+// TestTemplateEvidencePolicy: the profiles function may list the evidence
+// bucket under the evidence prefix only, so S3 answers 404 (not 403) for an
+// upload that has not arrived; it may read and delete object versions, as
+// completion and downloads name the version completion checked; and no
+// function may list the bucket without a prefix condition.
+func TestTemplateEvidencePolicy(t *testing.T) {
+	tpl, err := testenv.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, err := tpl.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	evidenceObjects := "${EvidenceBucket.Arn}/" + profile.EvidencePrefix + "*"
+	allowed := func(s samtemplate.Statement, action, resource string) bool {
+		return s.Effect == "Allow" && slices.Contains(s.Action, action) && slices.Contains(s.Resource, resource)
+	}
+	for _, f := range fns {
+		var listing, getVersion, deleteVersion bool
+		for _, s := range f.Statements {
+			if !slices.Contains(s.Action, "s3:ListBucket") {
+				getVersion = getVersion || allowed(s, "s3:GetObjectVersion", evidenceObjects)
+				deleteVersion = deleteVersion || allowed(s, "s3:DeleteObjectVersion", evidenceObjects)
+				continue
+			}
+			prefix := s.Condition["StringLike"]["s3:prefix"]
+			if s.Effect != "Allow" || f.LogicalID != "ProfilesFunction" || strings.Join(s.Resource, ",") != "EvidenceBucket.Arn" ||
+				strings.Join(prefix, ",") != profile.EvidencePrefix+"*" || len(s.Action) != 1 || len(s.Condition) != 1 {
+				t.Errorf("%s: ListBucket statement %+v; want only the profiles function's, on the bucket, with StringLike s3:prefix %s*",
+					f.LogicalID, s, profile.EvidencePrefix)
+				continue
+			}
+			listing = true
+		}
+		if f.LogicalID != "ProfilesFunction" {
+			continue
+		}
+		if !listing {
+			t.Errorf("ProfilesFunction may not list the evidence prefix: HeadObject of a missing upload answers 403 in AWS")
+		}
+		if !getVersion || !deleteVersion {
+			t.Errorf("ProfilesFunction: s3:GetObjectVersion %v, s3:DeleteObjectVersion %v on %s; want both", getVersion, deleteVersion, evidenceObjects)
+		}
 	}
 }

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -52,6 +54,11 @@ type EvidenceRef struct {
 	FileName    string `dynamodbav:"fileName" json:"fileName"`
 	ContentType string `dynamodbav:"contentType" json:"contentType"`
 	Size        int64  `dynamodbav:"size" json:"size"`
+	// VersionID and ETag name the S3 object version that completion checked:
+	// downloads are of that version, so a later upload to the same key (the
+	// presigned POST works until it expires) changes nothing a reviewer saw.
+	VersionID string `dynamodbav:"versionId,omitempty" json:"-"`
+	ETag      string `dynamodbav:"etag,omitempty" json:"-"`
 }
 
 // evidenceItem is one uploaded (or promised) file.
@@ -72,11 +79,13 @@ func evidenceKey(acc, crit, id string) store.Key {
 	return store.Key{PK: "ACCOUNT#" + acc, SK: "CRIT#" + crit + "#EV#" + id}
 }
 
-// objectKey is built from ids only, never from the uploaded file's name.
-func objectKey(acc, crit, id string) string { return "evidence/" + acc + "/" + crit + "/" + id }
+// EvidencePrefix starts the key of every evidence object; the profiles
+// function may list the bucket under it (template.yaml), so S3 answers 404,
+// not 403, for a file that has not arrived.
+const EvidencePrefix = "evidence/"
 
-// executable file endings refused whatever type they claim.
-var executable = []string{".exe", ".msi", ".bat", ".cmd", ".com", ".scr", ".dll", ".sh", ".ps1", ".vbs", ".js", ".jar", ".app", ".apk", ".bin", ".elf", ".so", ".dmg"}
+// objectKey is built from ids only, never from the uploaded file's name.
+func objectKey(acc, crit, id string) string { return EvidencePrefix + acc + "/" + crit + "/" + id }
 
 // NewEvidence is a validated upload request.
 type NewEvidence struct {
@@ -92,10 +101,13 @@ type EvidenceRequest struct {
 }
 
 // Validate checks the request against the configuration: a file name to show
-// (no paths, no control characters), an allowed type (415 otherwise, and for
-// executables whatever their type), a size from 1 byte to the maximum.
+// (no paths, no control or invisible formatting characters) ending in an
+// extension of the declared type, a size from 1 byte to the maximum (400
+// naming the field otherwise), and an allowed type (415 otherwise).
 func (r EvidenceRequest) Validate(cfg EvidenceConfig) (NewEvidence, error) {
 	name := strings.TrimSpace(r.FileName)
+	mt, _, err := mime.ParseMediaType(r.ContentType)
+	allowed := err == nil && slices.Contains(cfg.Types, mt)
 	var p fault.Fields
 	switch {
 	case name == "":
@@ -106,6 +118,11 @@ func (r EvidenceRequest) Validate(cfg EvidenceConfig) (NewEvidence, error) {
 		p.Add("fileName", "must be a file name, not a path")
 	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) >= 0:
 		p.Add("fileName", "contains control characters")
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0:
+		// Right-to-left overrides and zero-width characters disguise endings.
+		p.Add("fileName", "contains invisible formatting characters")
+	case allowed && !NameFits(name, mt):
+		p.Add("fileName", "must end in %s for a file of type %s", extensions(mt), mt)
 	}
 	if r.Size < 1 || r.Size > cfg.MaxBytes {
 		p.Add("size", "must be from 1 to %d bytes", cfg.MaxBytes)
@@ -113,8 +130,7 @@ func (r EvidenceRequest) Validate(cfg EvidenceConfig) (NewEvidence, error) {
 	if err := p.Err(); err != nil {
 		return NewEvidence{}, err
 	}
-	mt, _, err := mime.ParseMediaType(r.ContentType)
-	if err != nil || !slices.Contains(cfg.Types, mt) || slices.Contains(executable, strings.ToLower(path.Ext(name))) {
+	if !allowed {
 		return NewEvidence{}, fault.WithDetails(fault.UnsupportedMedia, "unsupported_file_type",
 			"this kind of file cannot be uploaded; allowed: "+strings.Join(cfg.Types, ", "),
 			[]fault.Detail{{Field: "contentType", Message: "is not an allowed file type"}})
@@ -198,8 +214,32 @@ func (s *Service) evidence(ctx context.Context, accountID, criterionID, id strin
 	return &it, nil
 }
 
-// CompleteUpload checks with HeadObject that the file is in the bucket with
-// the promised size and type, and attaches it to the draft.
+var (
+	errUploadMissing   = fault.New(fault.Conflict, "upload_missing", "the file has not arrived; upload it first")
+	errUploadChanged   = fault.New(fault.Conflict, "upload_changed", "the file changed while it was checked; complete the upload again")
+	errAlreadyComplete = fault.New(fault.Conflict, "already_complete", "this file is already attached; start a new upload to add another")
+	errContentMismatch = fault.New(fault.PolicyRejected, "content_mismatch", "the file's content is not of its declared type; it was removed")
+)
+
+// absent reports whether an error of HeadObject or GetObject means the
+// object is not there. S3 answers 404 only to a caller allowed s3:ListBucket;
+// to any other it answers 403 whether or not the key exists, so for an upload
+// not yet completed a 403 means the same: nothing to complete.
+func absent(err error) bool {
+	var nf *s3types.NotFound
+	var nk *s3types.NoSuchKey
+	if errors.As(err, &nf) || errors.As(err, &nk) {
+		return true
+	}
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && (re.HTTPStatusCode() == http.StatusNotFound || re.HTTPStatusCode() == http.StatusForbidden)
+}
+
+// CompleteUpload attaches an uploaded file to the draft, once: HeadObject
+// checks the file is in the bucket with the promised size and type, a ranged
+// GET of that very version checks its first bytes carry the type's signature
+// (else the version is deleted and the answer is 422 content_mismatch), and
+// the version id and ETag are recorded with the completion.
 func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (*EvidenceRef, error) {
 	if _, err := s.editable(ctx, p, accountID, criterionID); err != nil {
 		return nil, err
@@ -208,10 +248,13 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	if err != nil {
 		return nil, err
 	}
+	if it.Status != "pending" {
+		return nil, errAlreadyComplete
+	}
 	head, err := s.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)})
-	var nf *s3types.NotFound
-	if errors.As(err, &nf) {
-		return nil, fault.New(fault.Conflict, "upload_missing", "the file has not arrived; upload it first")
+	if absent(err) {
+		s.Log.InfoContext(ctx, "evidence upload not found", "evidence_id", id, "err", err.Error())
+		return nil, errUploadMissing
 	}
 	if err != nil {
 		return nil, fmt.Errorf("head evidence: %w", err)
@@ -221,18 +264,86 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 			fmt.Sprintf("the uploaded file is %d bytes of %s; %d bytes of %s were promised",
 				aws.ToInt64(head.ContentLength), aws.ToString(head.ContentType), it.Size, it.ContentType))
 	}
+	ref := it.EvidenceRef
+	ref.VersionID, ref.ETag = aws.ToString(head.VersionId), aws.ToString(head.ETag)
+	first, err := s.firstBytes(ctx, it.S3Key, ref)
+	if absent(err) {
+		s.Log.InfoContext(ctx, "evidence upload not found", "evidence_id", id, "err", err.Error())
+		return nil, errUploadMissing
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ContentFits(it.ContentType, first, it.Size <= SniffBytes) {
+		s.discard(ctx, it.S3Key, ref.VersionID)
+		s.record(ctx, p, accountID, "evidence_refused", map[string]string{"criterionId": criterionID, "evidenceId": id, "reason": "content_mismatch"})
+		return nil, errContentMismatch
+	}
 	now := s.Now().UTC()
 	upd := expression.Set(expression.Name("status"), expression.Value("complete")).
 		Set(expression.Name("completedAt"), expression.Value(now)).Remove(expression.Name("expiresAt"))
-	if err := s.Store.Update(ctx, it.Key, upd, nil, nil); err != nil {
+	if ref.VersionID != "" {
+		upd = upd.Set(expression.Name("versionId"), expression.Value(ref.VersionID))
+	}
+	if ref.ETag != "" {
+		upd = upd.Set(expression.Name("etag"), expression.Value(ref.ETag))
+	}
+	// Of two completions at once, one records its version.
+	cond := expression.Name("status").Equal(expression.Value("pending"))
+	err = s.Store.Update(ctx, it.Key, upd, &cond, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, errAlreadyComplete
+	}
+	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, accountID, "evidence_uploaded", map[string]string{"criterionId": criterionID, "evidenceId": id})
-	return &it.EvidenceRef, nil
+	s.record(ctx, p, accountID, "evidence_uploaded", map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
+	return &ref, nil
 }
 
-// DownloadURL returns a short-lived link to a completed file, which the
-// browser saves under a safe version of its name.
+// firstBytes reads the first SniffBytes of the object version ref names,
+// provided it still has the ETag HeadObject saw.
+func (s *Service) firstBytes(ctx context.Context, key string, ref EvidenceRef) ([]byte, error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(key),
+		Range: aws.String(fmt.Sprintf("bytes=0-%d", SniffBytes-1))}
+	if ref.VersionID != "" {
+		in.VersionId = aws.String(ref.VersionID)
+	}
+	if ref.ETag != "" {
+		in.IfMatch = aws.String(ref.ETag)
+	}
+	out, err := s.S3.GetObject(ctx, in)
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusPreconditionFailed {
+		return nil, errUploadChanged
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read evidence: %w", err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(out.Body, SniffBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read evidence: %w", err)
+	}
+	return b, nil
+}
+
+// discard deletes a refused upload: the checked version for good (a plain
+// delete in a versioned bucket would only hide it behind a delete marker).
+// A failure is logged: the item stays pending, so the file is never served.
+func (s *Service) discard(ctx context.Context, key, versionID string) {
+	in := &s3.DeleteObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(key)}
+	if versionID != "" {
+		in.VersionId = aws.String(versionID)
+	}
+	if _, err := s.S3.DeleteObject(ctx, in); err != nil {
+		s.Log.ErrorContext(ctx, "refused evidence not deleted", "key", key, "err", err.Error())
+	}
+}
+
+// DownloadURL returns a short-lived link to the version of a completed file
+// that completion checked, which the browser saves under a safe version of
+// its name ending in its type's extension.
 func (s *Service) DownloadURL(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (string, error) {
 	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
 	if err != nil {
@@ -248,11 +359,15 @@ func (s *Service) DownloadURL(ctx context.Context, p accounts.Principal, account
 	if it.Status != "complete" {
 		return "", errNoEvidence
 	}
-	req, err := s.Presign.PresignGetObject(ctx, &s3.GetObjectInput{
+	in := &s3.GetObjectInput{
 		Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key),
-		ResponseContentDisposition: aws.String(ContentDisposition(it.FileName)),
+		ResponseContentDisposition: aws.String(ContentDisposition(DownloadName(it.FileName, it.ContentType))),
 		ResponseContentType:        aws.String(it.ContentType),
-	}, func(o *s3.PresignOptions) { o.Expires = s.Evidence.DownloadTTL })
+	}
+	if it.VersionID != "" {
+		in.VersionId = aws.String(it.VersionID)
+	}
+	req, err := s.Presign.PresignGetObject(ctx, in, func(o *s3.PresignOptions) { o.Expires = s.Evidence.DownloadTTL })
 	if err != nil {
 		return "", fmt.Errorf("presign download: %w", err)
 	}

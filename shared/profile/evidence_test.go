@@ -49,6 +49,9 @@ func random(n int) []byte {
 	return b
 }
 
+// pdf is n bytes that start as a PDF does.
+func pdf(n int) []byte { return append([]byte("%PDF-1.7\n"), random(n-9)...) }
+
 // TestEvidenceThroughS3 uploads evidence straight to MinIO through the
 // presigned POST, with the size and type conditions enforced by MinIO itself.
 func TestEvidenceThroughS3(t *testing.T) {
@@ -65,7 +68,7 @@ func TestEvidenceThroughS3(t *testing.T) {
 		size     int
 		status   int
 	}{
-		{"setup.exe", "application/pdf", 100, 415},
+		{"setup.exe", "application/pdf", 100, 400},
 		{"tool.bin", "application/x-msdownload", 100, 415},
 		{"notes.html", "text/html", 100, 415},
 		{"empty.pdf", "application/pdf", 0, 400},
@@ -78,7 +81,7 @@ func TestEvidenceThroughS3(t *testing.T) {
 	}
 
 	// A real upload: presigned POST to MinIO, complete, download the same bytes.
-	content := random(5000)
+	content := pdf(5000)
 	got, status := start("Security Policy \"v2\".pdf", "application/pdf", len(content))
 	if status != 201 {
 		t.Fatalf("start upload = %d %v", status, got)
@@ -127,7 +130,7 @@ func TestEvidenceThroughS3(t *testing.T) {
 	}
 
 	// A second file, then deleted: gone from the draft and from the bucket.
-	second := random(300)
+	second := []byte("Minutes of the security committee, 3 March.\n")
 	got, _ = start("minutes.txt", "text/plain", len(second))
 	id2 := got["evidenceId"].(string)
 	if status, body := post(t, got["upload"].(map[string]any), "", second); status != 204 {

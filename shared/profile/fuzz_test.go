@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/partner-portal/portal/shared/fault"
@@ -37,11 +38,15 @@ func FuzzSaveRequest(f *testing.F) {
 
 // FuzzEvidenceRequest decodes and validates arbitrary upload requests: what
 // is accepted is an allowed type, a size within the limit, and a file name
-// that is not a path.
+// that is not a path, has no invisible formatting characters and ends in an
+// extension of the type.
 func FuzzEvidenceRequest(f *testing.F) {
 	f.Add([]byte(`{"fileName":"a.pdf","contentType":"application/pdf","size":10}`))
 	f.Add([]byte(`{"fileName":"../x.exe","contentType":"application/pdf; charset=x","size":-1}`))
 	f.Add([]byte(`{"fileName":"a.PDF","contentType":"APPLICATION/PDF","size":26214400}`))
+	f.Add([]byte(`{"fileName":"x.hta","contentType":"application/pdf","size":10}`))
+	f.Add([]byte(`{"fileName":"a\u202egnp.pdf","contentType":"application/pdf","size":10}`))
+	f.Add([]byte(`{"fileName":"Scan.JPEG","contentType":"image/jpeg; q=1","size":10}`))
 	cfg := profile.DefaultEvidence
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var r profile.EvidenceRequest
@@ -57,7 +62,8 @@ func FuzzEvidenceRequest(f *testing.F) {
 			return
 		}
 		if !slices.Contains(cfg.Types, ne.ContentType) || ne.Size < 1 || ne.Size > cfg.MaxBytes ||
-			strings.ContainsAny(ne.FileName, `/\`) || ne.FileName == "" || strings.HasSuffix(strings.ToLower(ne.FileName), ".exe") {
+			strings.ContainsAny(ne.FileName, `/\`) || ne.FileName == "" || !profile.NameFits(ne.FileName, ne.ContentType) ||
+			strings.IndexFunc(ne.FileName, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0 {
 			t.Fatalf("accepted %+v", ne)
 		}
 	})

@@ -29,7 +29,14 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	d, base := testenv.Portal(t, nil, nil)
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with prepare run on the dependencies before the
+// server starts.
+func newEnvWith(t testing.TB, prepare func(*portal.Deps)) *env {
+	t.Helper()
+	d, base := testenv.Portal(t, nil, prepare)
 	e := &env{t: t, d: d, base: base}
 	ctx := context.Background()
 	person := func(prefix string, role identity.StaffRole) (string, string, string) {
