@@ -91,9 +91,10 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 				[]fault.Detail{{Field: "specialistId", Message: "is not a Supply Chain Security Specialist"}})
 		}
 	}
+	noOwners := 0 // until the invited owner accepts
 	acc := &Account{
 		ID: newID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
-		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(),
+		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(), Owners: &noOwners,
 	}
 	if acc.ReviewDueDate == "" {
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
@@ -325,7 +326,8 @@ func (s *Service) Invite(ctx context.Context, p Principal, accountID, email, rol
 var errInvitationGone = fault.New(fault.Gone, "token_expired", "this invitation has expired or was already used; ask for a new one")
 
 // Accept makes the signed-in user a member of the invitation's account. The
-// user's email must be the invited one.
+// user's email must be the invited one. A user who is already a member keeps
+// the higher of their role and the invited one.
 func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identity.Membership, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -355,30 +357,62 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, err
 	}
-	m, join, err := s.memberItems(acc, p.UserID, p.Email, inv.Role)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, inv.Role)
+		if err != nil {
+			return nil, err
+		}
+		err = s.Store.Transact(ctx, append([]types.TransactWriteItem{spend, ptr}, join...))
+		var te *store.TxError
+		switch {
+		case errors.As(err, &te) && te.FailedAt(0):
+			return nil, errInvitationGone // spent by a concurrent accept
+		case errors.Is(err, store.ErrConditionFailed) && attempt < 2:
+			continue // the membership changed since memberItems read it
+		case errors.Is(err, store.ErrConditionFailed):
+			return nil, errMembershipChanged
+		case err != nil:
+			return nil, fmt.Errorf("accept invitation: %w", err)
+		}
+		s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": m.Role}})
+		return m, nil
 	}
-	items := append([]types.TransactWriteItem{spend, ptr}, join...)
-	err = s.Store.Transact(ctx, items)
-	var te *store.TxError
-	if errors.As(err, &te) && te.FailedAt(0) {
-		return nil, errInvitationGone // spent by a concurrent accept
-	}
-	if err != nil {
-		return nil, fmt.Errorf("accept invitation: %w", err)
-	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": inv.Role}})
-	return m, nil
 }
 
-// memberItems are the writes that make a user a member of the account: the
-// account's side, the user's side (read by /v1/me) and the contacts.
-func (s *Service) memberItems(acc *Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
+// memberItems are the writes that make a user a member of the account with
+// role: the account's side, the user's side (read by /v1/me), the contacts
+// and the owners counter, each conditional on the membership as read here.
+// A user who is already a member keeps the higher of the two roles: an
+// invitation or a legacy sync adds authority and never takes it away, so it
+// cannot demote an owner (ChangeRole does that, under the last-owner rule).
+// A failed condition means the membership changed meanwhile.
+func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return nil, nil, err
+	}
+	cur, found, err := s.member(ctx, acc.ID, userID)
+	if err != nil {
+		return nil, nil, err
+	}
 	m := &identity.Membership{Key: mirrorKey(userID, acc.ID), OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
 		AccountName: acc.Name, Programs: acc.Programs, Role: role}
-	member, err := store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
-		Role: role, JoinedAt: s.Now().UTC()}, nil)
+	if found && !outranks(role, cur.Role) {
+		m.Role = cur.Role
+		keep, err := store.TxCheck(s.Store.Table, memberKey(acc.ID, userID), hasRole(cur.Role))
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, []types.TransactWriteItem{keep}, nil
+	}
+	var member types.TransactWriteItem
+	if found {
+		member, err = store.TxUpdate(s.Store.Table, memberKey(acc.ID, userID),
+			expression.Set(expression.Name("role"), expression.Value(role)), new(hasRole(cur.Role)))
+	} else {
+		notExists := expression.AttributeNotExists(expression.Name("PK"))
+		member, err = store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
+			Role: role, JoinedAt: s.Now().UTC()}, &notExists)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -386,24 +420,15 @@ func (s *Service) memberItems(acc *Account, userID, email, role string) (*identi
 	if err != nil {
 		return nil, nil, err
 	}
-	contacts, _, err := s.contactsUpdate(acc.ID, email, role)
+	delta := 0
+	if role == Owner {
+		delta = 1 // a current owner never gets here: no role outranks it
+	}
+	side, err := s.accountSide(acc.ID, email, role, delta)
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, []types.TransactWriteItem{member, mirror, contacts}, nil
-}
-
-// contactsUpdate adds or removes email in the account's reminder contacts:
-// AOs and POCs are contacts, users are not.
-func (s *Service) contactsUpdate(accountID, email, role string) (types.TransactWriteItem, bool, error) {
-	var upd expression.UpdateBuilder
-	if role == Owner || role == POC {
-		upd = expression.Add(expression.Name("contacts"), expression.Value(&types.AttributeValueMemberSS{Value: []string{email}}))
-	} else {
-		upd = expression.Delete(expression.Name("contacts"), expression.Value(&types.AttributeValueMemberSS{Value: []string{email}}))
-	}
-	item, err := store.TxUpdate(s.Store.Table, accountKey(accountID), upd, nil)
-	return item, err == nil, err
+	return m, []types.TransactWriteItem{member, mirror, side}, nil
 }
 
 // UserView is one user of an account as its AO and staff see it.
@@ -464,23 +489,31 @@ func (s *Service) members(ctx context.Context, accountID string) ([]Member, erro
 	return ms, nil
 }
 
-var errLastOwner = fault.New(fault.Conflict, "last_owner", "an account needs an owner: make someone else owner first")
-
 // Deactivate ends a user's membership of the account at once (the AO and
-// staff). The last owner cannot be removed.
+// staff). The last owner cannot be removed, however many owners try at once.
 func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID string) error {
-	if _, _, err := s.Authorize(ctx, p, accountID, ManageUsers); err != nil {
-		return err
-	}
-	target, others, err := s.memberAndOwners(ctx, accountID, userID)
+	acc, _, err := s.Authorize(ctx, p, accountID, ManageUsers)
 	if err != nil {
 		return err
 	}
-	if target.Role == Owner && others == 0 {
-		return errLastOwner
+	target, found, err := s.member(ctx, accountID, userID)
+	if err != nil {
+		return err
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
-	del, err := store.TxDelete(s.Store.Table, memberKey(accountID, userID), &exists)
+	if !found {
+		return errMemberNotFound
+	}
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return err
+	}
+	delta := 0
+	if target.Role == Owner {
+		if *acc.Owners <= 1 {
+			return errLastOwner
+		}
+		delta = -1
+	}
+	del, err := store.TxDelete(s.Store.Table, memberKey(accountID, userID), new(hasRole(target.Role)))
 	if err != nil {
 		return err
 	}
@@ -488,14 +521,11 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	contacts, _, err := s.contactsUpdate(accountID, target.Email, User)
+	side, err := s.accountSide(accountID, target.Email, User, delta)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{del, mirror, contacts}); err != nil {
-		if errors.Is(err, store.ErrConditionFailed) {
-			return errMemberNotFound
-		}
+	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{del, mirror, side}); err != nil {
 		return fmt.Errorf("deactivate: %w", err)
 	}
 	s.record(ctx, p, accountID, audit.Event{Action: "user_deactivated", Details: map[string]string{"userId": userID}})
@@ -504,55 +534,47 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 
 var errMemberNotFound = fault.New(fault.NotFound, "member_not_found", "no such user on this account")
 
-// memberAndOwners returns the member and how many other owners the account has.
-func (s *Service) memberAndOwners(ctx context.Context, accountID, userID string) (*Member, int, error) {
-	ms, err := s.members(ctx, accountID)
-	if err != nil {
-		return nil, 0, err
-	}
-	var target *Member
-	others := 0
-	for i, m := range ms {
-		if m.UserID == userID {
-			target = &ms[i]
-		} else if m.Role == Owner {
-			others++
-		}
-	}
-	if target == nil {
-		return nil, 0, errMemberNotFound
-	}
-	return target, others, nil
-}
-
 // ChangeRole changes a member's role (the AO); the last owner keeps theirs.
 func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID, role string) error {
 	acc, _, err := s.Authorize(ctx, p, accountID, ChangeRoles)
 	if err != nil {
 		return err
 	}
-	target, others, err := s.memberAndOwners(ctx, accountID, userID)
+	target, found, err := s.member(ctx, accountID, userID)
 	if err != nil {
 		return err
 	}
-	if target.Role == Owner && role != Owner && others == 0 {
-		return errLastOwner
+	if !found {
+		return errMemberNotFound
+	}
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return err
+	}
+	delta := 0
+	switch {
+	case target.Role == Owner && role != Owner:
+		if *acc.Owners <= 1 {
+			return errLastOwner
+		}
+		delta = -1
+	case target.Role != Owner && role == Owner:
+		delta = 1
 	}
 	setRole := expression.Set(expression.Name("role"), expression.Value(role))
-	exists := expression.AttributeExists(expression.Name("PK"))
-	m1, err := store.TxUpdate(s.Store.Table, memberKey(accountID, userID), setRole, &exists)
+	m1, err := store.TxUpdate(s.Store.Table, memberKey(accountID, userID), setRole, new(hasRole(target.Role)))
 	if err != nil {
 		return err
 	}
+	exists := expression.AttributeExists(expression.Name("PK"))
 	m2, err := store.TxUpdate(s.Store.Table, mirrorKey(userID, accountID), setRole, &exists)
 	if err != nil {
 		return err
 	}
-	contacts, _, err := s.contactsUpdate(acc.ID, target.Email, role)
+	side, err := s.accountSide(accountID, target.Email, role, delta)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{m1, m2, contacts}); err != nil {
+	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{m1, m2, side}); err != nil {
 		return fmt.Errorf("change role: %w", err)
 	}
 	s.record(ctx, p, accountID, audit.Event{Action: "role_changed", Details: map[string]string{"userId": userID, "from": target.Role, "to": role}})

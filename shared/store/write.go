@@ -100,6 +100,17 @@ func TxUpdate(table string, key Key, upd expression.UpdateBuilder, cond *express
 	}}, nil
 }
 
+// TxCheck is a condition on an item that Transact checks without writing it:
+// the transaction happens only if cond holds.
+func TxCheck(table string, key Key, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	c := &types.ConditionCheck{TableName: aws.String(table), Key: keyAV(key)}
+	var err error
+	if c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues, err = condition(&cond); err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{ConditionCheck: c}, nil
+}
+
 // TxError is a cancelled transaction; Reasons holds each item's cancellation
 // code ("None", "ConditionalCheckFailed", …) in request order.
 type TxError struct {
