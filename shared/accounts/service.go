@@ -264,36 +264,10 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, 
 	}
 	hash := session.HashToken(tok)
 	now := s.Now().UTC()
-	var old struct {
-		TokenHash string `dynamodbav:"tokenHash"`
-	}
-	if _, err := s.Store.Get(ctx, pointerKey(acc.ID, email), &old); err != nil {
-		return err
-	}
 	inv := Invitation{Key: inviteKey(hash), AccountID: acc.ID, Email: email, Role: role, InvitedBy: p.UserID,
 		CreatedAt: now, ExpiresAt: now.Add(InvitationTTL).Unix()}
-	putInv, err := store.TxPut(s.Store.Table, inv, nil)
-	if err != nil {
+	if err := s.replaceInvitation(ctx, hash, inv); err != nil {
 		return err
-	}
-	putPtr, err := store.TxPut(s.Store.Table, struct {
-		store.Key
-		TokenHash string `dynamodbav:"tokenHash"`
-		ExpiresAt int64  `dynamodbav:"expiresAt"`
-	}{pointerKey(acc.ID, email), hash, inv.ExpiresAt}, nil)
-	if err != nil {
-		return err
-	}
-	items := []types.TransactWriteItem{putInv, putPtr}
-	if old.TokenHash != "" {
-		del, err := store.TxDelete(s.Store.Table, inviteKey(old.TokenHash), nil)
-		if err != nil {
-			return err
-		}
-		items = append(items, del)
-	}
-	if err := s.Store.Transact(ctx, items); err != nil {
-		return fmt.Errorf("invite: %w", err)
 	}
 	s.record(ctx, p, acc.ID, audit.Event{Action: "user_invited", Details: map[string]string{"email": email, "role": role}})
 	return s.Mail.Send(ctx, mail.Message{To: email, Template: "invitation", Data: map[string]any{
@@ -301,6 +275,61 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, 
 		"Link": s.PortalURL + "/accept-invitation?token=" + url.QueryEscape(tok), "Days": int(InvitationTTL.Hours() / 24),
 		"SignUpURL": s.PortalURL + "/sign-in",
 	}})
+}
+
+// errInvitationBusy is a replacement that kept losing to concurrent ones.
+var errInvitationBusy = fault.New(fault.Conflict, "invitation_conflict", "this address is being invited by someone else at the same moment; try again")
+
+// replaceInvitation stores inv, whose token hashes to hash, points the
+// account's pointer for its email at it and deletes the invitation the
+// pointer named, in one transaction conditional on the pointer being as
+// read. Of concurrent invitations of one address each lands in turn and
+// deletes the one before it, so only the last link works.
+func (s *Service) replaceInvitation(ctx context.Context, hash string, inv Invitation) error {
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	putInv, err := store.TxPut(s.Store.Table, inv, &notExists)
+	if err != nil {
+		return err
+	}
+	for range 5 {
+		var old struct {
+			TokenHash string `dynamodbav:"tokenHash"`
+		}
+		found, err := s.Store.Get(ctx, pointerKey(inv.AccountID, inv.Email), &old)
+		if err != nil {
+			return err
+		}
+		asRead := notExists
+		if found {
+			asRead = expression.Name("tokenHash").Equal(expression.Value(old.TokenHash))
+		}
+		putPtr, err := store.TxPut(s.Store.Table, struct {
+			store.Key
+			TokenHash string `dynamodbav:"tokenHash"`
+			ExpiresAt int64  `dynamodbav:"expiresAt"`
+		}{pointerKey(inv.AccountID, inv.Email), hash, inv.ExpiresAt}, &asRead)
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{putInv, putPtr}
+		if old.TokenHash != "" {
+			del, err := store.TxDelete(s.Store.Table, inviteKey(old.TokenHash), nil)
+			if err != nil {
+				return err
+			}
+			items = append(items, del)
+		}
+		err = s.Store.Transact(ctx, items)
+		var te *store.TxError
+		if errors.As(err, &te) && te.FailedAt(1) {
+			continue // another invitation of this address landed since the read: replace that one
+		}
+		if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		return nil
+	}
+	return errInvitationBusy
 }
 
 func roleName(role string) string {
@@ -323,11 +352,17 @@ func (s *Service) Invite(ctx context.Context, p Principal, accountID, email, rol
 	return s.invite(ctx, p, acc, email, role)
 }
 
-var errInvitationGone = fault.New(fault.Gone, "token_expired", "this invitation has expired or was already used; ask for a new one")
+var (
+	errInvitationGone      = fault.New(fault.Gone, "token_expired", "this invitation has expired or was already used; ask for a new one")
+	errInvitationWithdrawn = fault.New(fault.Gone, "invitation_withdrawn",
+		"the person who sent this invitation may no longer invite to this account; ask an account owner for a new invitation")
+)
 
 // Accept makes the signed-in user a member of the invitation's account. The
-// user's email must be the invited one. A user who is already a member keeps
-// the higher of their role and the invited one.
+// user's email must be the invited one, and whoever invited them must still
+// be allowed to: an active admin, or an active owner of the account (checked
+// again in the transaction that adds the membership). A user who is already
+// a member keeps the higher of their role and the invited one.
 func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identity.Membership, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -348,6 +383,10 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, errInvitationGone
 	}
+	inviter, err := s.inviterCheck(ctx, acc.ID, inv.InvitedBy, p.UserID)
+	if err != nil {
+		return nil, err
+	}
 	exists := expression.AttributeExists(expression.Name("PK"))
 	spend, err := store.TxDelete(s.Store.Table, inviteKey(hash), &exists)
 	if err != nil {
@@ -362,11 +401,17 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 		if err != nil {
 			return nil, err
 		}
-		err = s.Store.Transact(ctx, append([]types.TransactWriteItem{spend, ptr}, join...))
+		items := []types.TransactWriteItem{spend, ptr}
+		if inviter != nil {
+			items = append(items, *inviter)
+		}
+		err = s.Store.Transact(ctx, append(items, join...))
 		var te *store.TxError
 		switch {
 		case errors.As(err, &te) && te.FailedAt(0):
 			return nil, errInvitationGone // spent by a concurrent accept
+		case errors.As(err, &te) && inviter != nil && te.FailedAt(2):
+			return nil, errInvitationWithdrawn // the inviter stopped being an owner meanwhile
 		case errors.Is(err, store.ErrConditionFailed) && attempt < 2:
 			continue // the membership changed since memberItems read it
 		case errors.Is(err, store.ErrConditionFailed):
@@ -377,6 +422,45 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 		s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": m.Role}})
 		return m, nil
 	}
+}
+
+// inviterCheck decides whether the inviter may still invite to the account:
+// an active admin may; an active owner may, and the returned condition
+// keeps it so until the membership is written (nil when the invitee is the
+// inviter, whose own membership memberItems conditions anyway). Anyone else
+// is errInvitationWithdrawn.
+func (s *Service) inviterCheck(ctx context.Context, accountID, inviterID, inviteeID string) (*types.TransactWriteItem, error) {
+	if inviterID == "" {
+		return nil, errInvitationWithdrawn
+	}
+	u, err := s.Users.Get(ctx, inviterID)
+	if fault.Is(err, fault.NotFound) {
+		return nil, errInvitationWithdrawn
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != identity.Active {
+		return nil, errInvitationWithdrawn
+	}
+	if u.StaffRole == identity.Admin {
+		return nil, nil
+	}
+	m, found, err := s.member(ctx, accountID, inviterID)
+	if err != nil {
+		return nil, err
+	}
+	if !found || m.Role != Owner {
+		return nil, errInvitationWithdrawn
+	}
+	if inviterID == inviteeID {
+		return nil, nil
+	}
+	check, err := store.TxCheck(s.Store.Table, memberKey(accountID, inviterID), hasRole(Owner))
+	if err != nil {
+		return nil, err
+	}
+	return &check, nil
 }
 
 // memberItems are the writes that make a user a member of the account with
