@@ -302,6 +302,10 @@ func (h *Handler) accountAudit(w http.ResponseWriter, r *http.Request, p Princip
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, page)
+	view, err := h.Accounts.AuditView(r.Context(), p, page)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, view)
 	return nil
 }
