@@ -79,6 +79,11 @@ func (h *Handler) legacySync(w http.ResponseWriter, r *http.Request, p Principal
 	return nil
 }
 
+// ownerChangeMinDuration is the least time filing an owner-change
+// application takes, so that the owners' emails (sent only when the account
+// exists) do not show on the clock.
+const ownerChangeMinDuration = 250 * time.Millisecond
+
 func (h *Handler) applyOwnerChange(w http.ResponseWriter, r *http.Request, p Principal) error {
 	var app OwnerChangeApplication
 	if err := httpapi.DecodeJSON(r, &app); err != nil {
@@ -88,11 +93,14 @@ func (h *Handler) applyOwnerChange(w http.ResponseWriter, r *http.Request, p Pri
 	if err != nil {
 		return err
 	}
-	req, err := h.Accounts.ApplyOwnerChange(r.Context(), p, r.PathValue("accountId"), app)
-	if err != nil {
+	start := time.Now()
+	if _, err := h.Accounts.ApplyOwnerChange(r.Context(), p, r.PathValue("accountId"), app); err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": req.ID, "status": req.Status})
+	time.Sleep(time.Until(start.Add(ownerChangeMinDuration)))
+	// The same answer whether or not the account exists.
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "accepted",
+		"message": "Your application was received. If the account id is right, an administrator reviews it and you will hear the decision by email."})
 	return nil
 }
 
@@ -331,6 +339,10 @@ func (h *Handler) accountAudit(w http.ResponseWriter, r *http.Request, p Princip
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, page)
+	view, err := h.Accounts.AuditView(r.Context(), p, page)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, view)
 	return nil
 }

@@ -175,7 +175,7 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 		if err != nil {
 			return nil, err
 		}
-		m, join, err := s.memberItems(acc, p.UserID, p.Email, lm.Role)
+		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, lm.Role)
 		if err != nil {
 			return nil, err
 		}
@@ -194,6 +194,9 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 	}
 	if errors.As(err, &te) && te.FailedAt(1) {
 		return nil, identity.ErrInvalidCredentials // the user was locked meanwhile
+	}
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, errMembershipChanged // a membership changed since memberItems read it; nothing was written
 	}
 	if err != nil {
 		return nil, fmt.Errorf("legacy sync: %w", err)

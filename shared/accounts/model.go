@@ -55,6 +55,12 @@ type Account struct {
 	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
 	ProfileStatus string    `dynamodbav:"profileStatus,omitempty" json:"profileStatus,omitempty"`
 	Cycle         int       `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
+	// Owners counts the members whose role is owner. Every membership write
+	// moves it in the same transaction as the membership, on the condition
+	// that it exists and that a decrement leaves one owner, so no race can
+	// leave the account without an owner. It is nil on accounts made before
+	// it existed: ensureOwnerCount counts them on their first change.
+	Owners *int `dynamodbav:"owners,omitempty" json:"-"`
 }
 
 // Summary is the copy of an account kept in its organisation's partition.
@@ -90,7 +96,7 @@ type Invitation struct {
 	AccountID string    `dynamodbav:"accountId"`
 	Email     string    `dynamodbav:"email"`
 	Role      string    `dynamodbav:"role"`
-	InvitedBy string    `dynamodbav:"invitedBy"`
+	InvitedBy string    `dynamodbav:"invitedBy"` // a user id: an owner of the account, or an admin
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 	ExpiresAt int64     `dynamodbav:"expiresAt"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -200,13 +201,23 @@ type OwnerChangeRequest struct {
 
 func ocrKey(id string) store.Key { return store.Key{PK: "OCR#" + id, SK: "OCR"} }
 
-// ApplyOwnerChange files an application for a new owner of the account. Any
-// signed-in user may file one (the new AO is often not yet a member); it
-// changes nothing until an admin approves it.
+// ApplyOwnerChange files an application for a new owner of the account and
+// tells the account's owners by email. Any signed-in user may file one (the
+// new AO is often not yet a member); it changes nothing until an admin
+// approves it. Whether the account exists is not told: for an unknown id the
+// same reads are made, nothing is stored, no one is mailed, and the request
+// is nil without an error (the handler answers alike, in a steady time).
 func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID string, a OwnerChangeApplication) (*OwnerChangeRequest, error) {
 	acc, err := s.account(ctx, accountID)
+	if err != nil && !fault.Is(err, fault.NotFound) {
+		return nil, err
+	}
+	members, err := s.members(ctx, accountID)
 	if err != nil {
 		return nil, err
+	}
+	if acc == nil {
+		return nil, nil
 	}
 	now := s.Now().UTC()
 	req := &OwnerChangeRequest{ID: newID(), AccountID: acc.ID, ApplicantID: p.UserID, Applicant: p.Email, Application: a,
@@ -217,6 +228,17 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 		return nil, fmt.Errorf("file owner change: %w", err)
 	}
 	s.record(ctx, p, acc.ID, audit.Event{Action: "owner_change_requested", Details: map[string]string{"requestId": req.ID, "newOwner": a.NewOwner.Email}})
+	data := map[string]any{"AccountName": acc.Name, "OrgName": acc.OrgName, "Applicant": p.Name, "ApplicantEmail": p.Email,
+		"NewOwner": a.NewOwner.Name, "NewOwnerEmail": a.NewOwner.Email, "FiledAt": now.Format("2 January 2006, 15:04 UTC"),
+		"AccountURL": s.PortalURL + "/accounts/" + url.PathEscape(acc.ID)}
+	for _, m := range members {
+		if m.Role != Owner {
+			continue
+		}
+		if err := s.Mail.Send(ctx, mail.Message{To: m.Email, Template: "owner_change_filed", Data: data}); err != nil {
+			s.Log.ErrorContext(ctx, "owner-change notice to an owner not sent", "err", err.Error())
+		}
+	}
 	return req, nil
 }
 
@@ -265,7 +287,14 @@ func (s *Service) DecideOwnerChange(ctx context.Context, p Principal, id, decisi
 		return err
 	}
 	s.record(ctx, p, acc.ID, audit.Event{Action: "owner_change_" + status, Details: map[string]string{"requestId": id}})
-	data := map[string]any{"AccountName": acc.Name, "Decision": status, "Comment": comment, "NewOwner": req.Application.NewOwner.Name}
+	// Anyone may file for any account id: a rejected applicant is not told
+	// the name of the account they named.
+	name := ""
+	if status == "approved" {
+		name = acc.Name
+	}
+	data := map[string]any{"AccountName": name, "Decision": status, "Comment": comment, "NewOwner": req.Application.NewOwner.Name,
+		"FiledAt": req.CreatedAt.UTC().Format("2 January 2006")}
 	if err := s.Mail.Send(ctx, mail.Message{To: req.Applicant, Template: "owner_change_decided", Data: data}); err != nil {
 		s.Log.ErrorContext(ctx, "owner-change decision email not sent", "err", err.Error())
 	}

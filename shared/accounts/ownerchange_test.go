@@ -98,12 +98,9 @@ func TestOwnerChangeJourney(t *testing.T) {
 	if strings.Join(fields, ",") != want {
 		t.Errorf("fields named = %v\nwant %s", fields, want)
 	}
-	if r := e.call("POST", "/v1/accounts/nope/owner-change-requests", w.user, goodApplication()); r.Status != 404 {
-		t.Errorf("unknown account = %d; want 404", r.Status)
-	}
 	app := goodApplication()
 	newAO := app["newOwner"].(map[string]string)["email"]
-	id := e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, app), 201).JSON()["id"].(string)
+	e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, app), 202)
 
 	if r := e.call("GET", "/v1/owner-change-requests", w.scss, nil); r.Status != 403 {
 		t.Errorf("an SCSS lists requests = %d; want 403 (admins decide)", r.Status)
@@ -112,6 +109,7 @@ func TestOwnerChangeJourney(t *testing.T) {
 	if len(list) != 1 || list[0].(map[string]any)["application"].(map[string]any)["address"].(map[string]any)["country"] != "US" {
 		t.Fatalf("pending requests = %v", list)
 	}
+	id := list[0].(map[string]any)["id"].(string)
 	if r := e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.owner, map[string]string{"decision": "approve"}); r.Status != 403 {
 		t.Errorf("the AO decides = %d; want 403", r.Status)
 	}
@@ -167,4 +165,48 @@ func FuzzOwnerChangeApplication(f *testing.F) {
 			t.Fatalf("accepted %+v", got)
 		}
 	})
+}
+
+// TestOwnerChangeNoticeAndSameAnswer: filing tells the account's owners by
+// email; an unknown account id gets the very same answer and stores and
+// mails nothing; a rejected applicant's decision mail does not name the
+// account.
+func TestOwnerChangeNoticeAndSameAnswer(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(false)
+	applicantEmail, _ := testenv.Person(t, e.d, "applicant", "") // not a member of the account
+	applicant := e.signIn(applicantEmail)
+	app := goodApplication()
+	filed := e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", applicant, app), 202)
+	unknown := e.must(e.call("POST", "/v1/accounts/"+w.accountID+"x/owner-change-requests", applicant, goodApplication()), 202)
+	if !bytes.Equal(filed.Body, unknown.Body) {
+		t.Errorf("answers differ: known account %s, unknown %s", filed.Body, unknown.Body)
+	}
+
+	// The owner hears of it (after the invitation that made them owner); the user does not.
+	notice := testenv.WaitMails(t, w.ownerEmail, 2)
+	if len(notice) != 2 || !strings.Contains(notice[1].Subject, "Acme Imports") || !strings.Contains(notice[1].Body.Text, applicantEmail) ||
+		!strings.Contains(notice[1].Body.Text, "Nora Newowner") || !strings.Contains(notice[1].Body.HTML, applicantEmail) {
+		t.Errorf("owner mails = %+v; want the notice of the application", notice)
+	}
+	if got := testenv.MailsTo(t, w.userEmail); len(got) != 1 {
+		t.Errorf("the account's user got %d mails; want only the invitation", len(got))
+	}
+	list := e.must(e.call("GET", "/v1/owner-change-requests?status=pending", w.admin, nil), 200).JSON()["requests"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["accountId"] != w.accountID {
+		t.Fatalf("pending requests = %v; want only the one for the real account", list)
+	}
+
+	// Rejected: the applicant is not told the account's name.
+	id := list[0].(map[string]any)["id"].(string)
+	e.must(e.call("POST", "/v1/owner-change-requests/"+id+"/decision", w.admin, map[string]string{"decision": "reject", "comment": "Not known to us."}), 204)
+	decided := testenv.WaitMails(t, applicantEmail, 1)
+	if len(decided) != 1 || !strings.Contains(decided[0].Subject, "rejected") || !strings.Contains(decided[0].Body.Text, "Not known to us.") {
+		t.Fatalf("applicant mails = %+v; want the rejection", decided)
+	}
+	for part, text := range map[string]string{"subject": decided[0].Subject, "text": decided[0].Body.Text, "html": decided[0].Body.HTML} {
+		if strings.Contains(text, "Acme Imports") {
+			t.Errorf("the rejection's %s names the account: %q", part, text)
+		}
+	}
 }

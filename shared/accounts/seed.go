@@ -21,7 +21,8 @@ func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account
 	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("seed organisation: %w", err)
 	}
-	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC()
+	noOwners := 0 // AddMember below counts them in
+	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt, acc.Owners = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC(), &noOwners
 	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
 	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
 	if err != nil {
@@ -44,13 +45,14 @@ func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account
 }
 
 // AddMember makes a user a member of the account with role, without an
-// invitation: for seeding and tests. Adding again sets the role.
+// invitation: for seeding and tests. Adding again keeps the higher of the
+// two roles, as accepting an invitation does.
 func (s *Service) AddMember(ctx context.Context, accountID, userID, email, role string) error {
 	acc, err := s.account(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	_, items, err := s.memberItems(acc, userID, email, role)
+	_, items, err := s.memberItems(ctx, acc, userID, email, role)
 	if err != nil {
 		return err
 	}

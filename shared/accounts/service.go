@@ -91,9 +91,10 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 				[]fault.Detail{{Field: "specialistId", Message: "is not a Supply Chain Security Specialist"}})
 		}
 	}
+	noOwners := 0 // until the invited owner accepts
 	acc := &Account{
 		ID: newID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
-		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(),
+		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(), Owners: &noOwners,
 	}
 	if acc.ReviewDueDate == "" {
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
@@ -263,36 +264,10 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, 
 	}
 	hash := session.HashToken(tok)
 	now := s.Now().UTC()
-	var old struct {
-		TokenHash string `dynamodbav:"tokenHash"`
-	}
-	if _, err := s.Store.Get(ctx, pointerKey(acc.ID, email), &old); err != nil {
-		return err
-	}
 	inv := Invitation{Key: inviteKey(hash), AccountID: acc.ID, Email: email, Role: role, InvitedBy: p.UserID,
 		CreatedAt: now, ExpiresAt: now.Add(InvitationTTL).Unix()}
-	putInv, err := store.TxPut(s.Store.Table, inv, nil)
-	if err != nil {
+	if err := s.replaceInvitation(ctx, hash, inv); err != nil {
 		return err
-	}
-	putPtr, err := store.TxPut(s.Store.Table, struct {
-		store.Key
-		TokenHash string `dynamodbav:"tokenHash"`
-		ExpiresAt int64  `dynamodbav:"expiresAt"`
-	}{pointerKey(acc.ID, email), hash, inv.ExpiresAt}, nil)
-	if err != nil {
-		return err
-	}
-	items := []types.TransactWriteItem{putInv, putPtr}
-	if old.TokenHash != "" {
-		del, err := store.TxDelete(s.Store.Table, inviteKey(old.TokenHash), nil)
-		if err != nil {
-			return err
-		}
-		items = append(items, del)
-	}
-	if err := s.Store.Transact(ctx, items); err != nil {
-		return fmt.Errorf("invite: %w", err)
 	}
 	s.record(ctx, p, acc.ID, audit.Event{Action: "user_invited", Details: map[string]string{"email": email, "role": role}})
 	return s.Mail.Send(ctx, mail.Message{To: email, Template: "invitation", Data: map[string]any{
@@ -300,6 +275,61 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, 
 		"Link": s.PortalURL + "/accept-invitation?token=" + url.QueryEscape(tok), "Days": int(InvitationTTL.Hours() / 24),
 		"SignUpURL": s.PortalURL + "/sign-in",
 	}})
+}
+
+// errInvitationBusy is a replacement that kept losing to concurrent ones.
+var errInvitationBusy = fault.New(fault.Conflict, "invitation_conflict", "this address is being invited by someone else at the same moment; try again")
+
+// replaceInvitation stores inv, whose token hashes to hash, points the
+// account's pointer for its email at it and deletes the invitation the
+// pointer named, in one transaction conditional on the pointer being as
+// read. Of concurrent invitations of one address each lands in turn and
+// deletes the one before it, so only the last link works.
+func (s *Service) replaceInvitation(ctx context.Context, hash string, inv Invitation) error {
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	putInv, err := store.TxPut(s.Store.Table, inv, &notExists)
+	if err != nil {
+		return err
+	}
+	for range 5 {
+		var old struct {
+			TokenHash string `dynamodbav:"tokenHash"`
+		}
+		found, err := s.Store.Get(ctx, pointerKey(inv.AccountID, inv.Email), &old)
+		if err != nil {
+			return err
+		}
+		asRead := notExists
+		if found {
+			asRead = expression.Name("tokenHash").Equal(expression.Value(old.TokenHash))
+		}
+		putPtr, err := store.TxPut(s.Store.Table, struct {
+			store.Key
+			TokenHash string `dynamodbav:"tokenHash"`
+			ExpiresAt int64  `dynamodbav:"expiresAt"`
+		}{pointerKey(inv.AccountID, inv.Email), hash, inv.ExpiresAt}, &asRead)
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{putInv, putPtr}
+		if old.TokenHash != "" {
+			del, err := store.TxDelete(s.Store.Table, inviteKey(old.TokenHash), nil)
+			if err != nil {
+				return err
+			}
+			items = append(items, del)
+		}
+		err = s.Store.Transact(ctx, items)
+		var te *store.TxError
+		if errors.As(err, &te) && te.FailedAt(1) {
+			continue // another invitation of this address landed since the read: replace that one
+		}
+		if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		return nil
+	}
+	return errInvitationBusy
 }
 
 func roleName(role string) string {
@@ -322,10 +352,17 @@ func (s *Service) Invite(ctx context.Context, p Principal, accountID, email, rol
 	return s.invite(ctx, p, acc, email, role)
 }
 
-var errInvitationGone = fault.New(fault.Gone, "token_expired", "this invitation has expired or was already used; ask for a new one")
+var (
+	errInvitationGone      = fault.New(fault.Gone, "token_expired", "this invitation has expired or was already used; ask for a new one")
+	errInvitationWithdrawn = fault.New(fault.Gone, "invitation_withdrawn",
+		"the person who sent this invitation may no longer invite to this account; ask an account owner for a new invitation")
+)
 
 // Accept makes the signed-in user a member of the invitation's account. The
-// user's email must be the invited one.
+// user's email must be the invited one, and whoever invited them must still
+// be allowed to: an active admin, or an active owner of the account (checked
+// again in the transaction that adds the membership). A user who is already
+// a member keeps the higher of their role and the invited one.
 func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identity.Membership, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -346,6 +383,10 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, errInvitationGone
 	}
+	inviter, err := s.inviterCheck(ctx, acc.ID, inv.InvitedBy, p.UserID)
+	if err != nil {
+		return nil, err
+	}
 	exists := expression.AttributeExists(expression.Name("PK"))
 	spend, err := store.TxDelete(s.Store.Table, inviteKey(hash), &exists)
 	if err != nil {
@@ -355,30 +396,107 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, err
 	}
-	m, join, err := s.memberItems(acc, p.UserID, p.Email, inv.Role)
+	for attempt := 0; ; attempt++ {
+		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, inv.Role)
+		if err != nil {
+			return nil, err
+		}
+		items := []types.TransactWriteItem{spend, ptr}
+		if inviter != nil {
+			items = append(items, *inviter)
+		}
+		err = s.Store.Transact(ctx, append(items, join...))
+		var te *store.TxError
+		switch {
+		case errors.As(err, &te) && te.FailedAt(0):
+			return nil, errInvitationGone // spent by a concurrent accept
+		case errors.As(err, &te) && inviter != nil && te.FailedAt(2):
+			return nil, errInvitationWithdrawn // the inviter stopped being an owner meanwhile
+		case errors.Is(err, store.ErrConditionFailed) && attempt < 2:
+			continue // the membership changed since memberItems read it
+		case errors.Is(err, store.ErrConditionFailed):
+			return nil, errMembershipChanged
+		case err != nil:
+			return nil, fmt.Errorf("accept invitation: %w", err)
+		}
+		s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": m.Role}})
+		return m, nil
+	}
+}
+
+// inviterCheck decides whether the inviter may still invite to the account:
+// an active admin may; an active owner may, and the returned condition
+// keeps it so until the membership is written (nil when the invitee is the
+// inviter, whose own membership memberItems conditions anyway). Anyone else
+// is errInvitationWithdrawn.
+func (s *Service) inviterCheck(ctx context.Context, accountID, inviterID, inviteeID string) (*types.TransactWriteItem, error) {
+	if inviterID == "" {
+		return nil, errInvitationWithdrawn
+	}
+	u, err := s.Users.Get(ctx, inviterID)
+	if fault.Is(err, fault.NotFound) {
+		return nil, errInvitationWithdrawn
+	}
 	if err != nil {
 		return nil, err
 	}
-	items := append([]types.TransactWriteItem{spend, ptr}, join...)
-	err = s.Store.Transact(ctx, items)
-	var te *store.TxError
-	if errors.As(err, &te) && te.FailedAt(0) {
-		return nil, errInvitationGone // spent by a concurrent accept
+	if u.Status != identity.Active {
+		return nil, errInvitationWithdrawn
 	}
+	if u.StaffRole == identity.Admin {
+		return nil, nil
+	}
+	m, found, err := s.member(ctx, accountID, inviterID)
 	if err != nil {
-		return nil, fmt.Errorf("accept invitation: %w", err)
+		return nil, err
 	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": inv.Role}})
-	return m, nil
+	if !found || m.Role != Owner {
+		return nil, errInvitationWithdrawn
+	}
+	if inviterID == inviteeID {
+		return nil, nil
+	}
+	check, err := store.TxCheck(s.Store.Table, memberKey(accountID, inviterID), hasRole(Owner))
+	if err != nil {
+		return nil, err
+	}
+	return &check, nil
 }
 
-// memberItems are the writes that make a user a member of the account: the
-// account's side, the user's side (read by /v1/me) and the contacts.
-func (s *Service) memberItems(acc *Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
+// memberItems are the writes that make a user a member of the account with
+// role: the account's side, the user's side (read by /v1/me), the contacts
+// and the owners counter, each conditional on the membership as read here.
+// A user who is already a member keeps the higher of the two roles: an
+// invitation or a legacy sync adds authority and never takes it away, so it
+// cannot demote an owner (ChangeRole does that, under the last-owner rule).
+// A failed condition means the membership changed meanwhile.
+func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return nil, nil, err
+	}
+	cur, found, err := s.member(ctx, acc.ID, userID)
+	if err != nil {
+		return nil, nil, err
+	}
 	m := &identity.Membership{Key: mirrorKey(userID, acc.ID), OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
 		AccountName: acc.Name, Programs: acc.Programs, Role: role}
-	member, err := store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
-		Role: role, JoinedAt: s.Now().UTC()}, nil)
+	if found && !outranks(role, cur.Role) {
+		m.Role = cur.Role
+		keep, err := store.TxCheck(s.Store.Table, memberKey(acc.ID, userID), hasRole(cur.Role))
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, []types.TransactWriteItem{keep}, nil
+	}
+	var member types.TransactWriteItem
+	if found {
+		member, err = store.TxUpdate(s.Store.Table, memberKey(acc.ID, userID),
+			expression.Set(expression.Name("role"), expression.Value(role)), new(hasRole(cur.Role)))
+	} else {
+		notExists := expression.AttributeNotExists(expression.Name("PK"))
+		member, err = store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
+			Role: role, JoinedAt: s.Now().UTC()}, &notExists)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -386,24 +504,15 @@ func (s *Service) memberItems(acc *Account, userID, email, role string) (*identi
 	if err != nil {
 		return nil, nil, err
 	}
-	contacts, _, err := s.contactsUpdate(acc.ID, email, role)
+	delta := 0
+	if role == Owner {
+		delta = 1 // a current owner never gets here: no role outranks it
+	}
+	side, err := s.accountSide(acc.ID, email, role, delta)
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, []types.TransactWriteItem{member, mirror, contacts}, nil
-}
-
-// contactsUpdate adds or removes email in the account's reminder contacts:
-// AOs and POCs are contacts, users are not.
-func (s *Service) contactsUpdate(accountID, email, role string) (types.TransactWriteItem, bool, error) {
-	var upd expression.UpdateBuilder
-	if role == Owner || role == POC {
-		upd = expression.Add(expression.Name("contacts"), expression.Value(&types.AttributeValueMemberSS{Value: []string{email}}))
-	} else {
-		upd = expression.Delete(expression.Name("contacts"), expression.Value(&types.AttributeValueMemberSS{Value: []string{email}}))
-	}
-	item, err := store.TxUpdate(s.Store.Table, accountKey(accountID), upd, nil)
-	return item, err == nil, err
+	return m, []types.TransactWriteItem{member, mirror, side}, nil
 }
 
 // UserView is one user of an account as its AO and staff see it.
@@ -464,23 +573,31 @@ func (s *Service) members(ctx context.Context, accountID string) ([]Member, erro
 	return ms, nil
 }
 
-var errLastOwner = fault.New(fault.Conflict, "last_owner", "an account needs an owner: make someone else owner first")
-
 // Deactivate ends a user's membership of the account at once (the AO and
-// staff). The last owner cannot be removed.
+// staff). The last owner cannot be removed, however many owners try at once.
 func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID string) error {
-	if _, _, err := s.Authorize(ctx, p, accountID, ManageUsers); err != nil {
-		return err
-	}
-	target, others, err := s.memberAndOwners(ctx, accountID, userID)
+	acc, _, err := s.Authorize(ctx, p, accountID, ManageUsers)
 	if err != nil {
 		return err
 	}
-	if target.Role == Owner && others == 0 {
-		return errLastOwner
+	target, found, err := s.member(ctx, accountID, userID)
+	if err != nil {
+		return err
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
-	del, err := store.TxDelete(s.Store.Table, memberKey(accountID, userID), &exists)
+	if !found {
+		return errMemberNotFound
+	}
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return err
+	}
+	delta := 0
+	if target.Role == Owner {
+		if *acc.Owners <= 1 {
+			return errLastOwner
+		}
+		delta = -1
+	}
+	del, err := store.TxDelete(s.Store.Table, memberKey(accountID, userID), new(hasRole(target.Role)))
 	if err != nil {
 		return err
 	}
@@ -488,14 +605,11 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	contacts, _, err := s.contactsUpdate(accountID, target.Email, User)
+	side, err := s.accountSide(accountID, target.Email, User, delta)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{del, mirror, contacts}); err != nil {
-		if errors.Is(err, store.ErrConditionFailed) {
-			return errMemberNotFound
-		}
+	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{del, mirror, side}); err != nil {
 		return fmt.Errorf("deactivate: %w", err)
 	}
 	s.record(ctx, p, accountID, audit.Event{Action: "user_deactivated", Details: map[string]string{"userId": userID}})
@@ -504,55 +618,47 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 
 var errMemberNotFound = fault.New(fault.NotFound, "member_not_found", "no such user on this account")
 
-// memberAndOwners returns the member and how many other owners the account has.
-func (s *Service) memberAndOwners(ctx context.Context, accountID, userID string) (*Member, int, error) {
-	ms, err := s.members(ctx, accountID)
-	if err != nil {
-		return nil, 0, err
-	}
-	var target *Member
-	others := 0
-	for i, m := range ms {
-		if m.UserID == userID {
-			target = &ms[i]
-		} else if m.Role == Owner {
-			others++
-		}
-	}
-	if target == nil {
-		return nil, 0, errMemberNotFound
-	}
-	return target, others, nil
-}
-
 // ChangeRole changes a member's role (the AO); the last owner keeps theirs.
 func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID, role string) error {
 	acc, _, err := s.Authorize(ctx, p, accountID, ChangeRoles)
 	if err != nil {
 		return err
 	}
-	target, others, err := s.memberAndOwners(ctx, accountID, userID)
+	target, found, err := s.member(ctx, accountID, userID)
 	if err != nil {
 		return err
 	}
-	if target.Role == Owner && role != Owner && others == 0 {
-		return errLastOwner
+	if !found {
+		return errMemberNotFound
+	}
+	if err := s.ensureOwnerCount(ctx, acc); err != nil {
+		return err
+	}
+	delta := 0
+	switch {
+	case target.Role == Owner && role != Owner:
+		if *acc.Owners <= 1 {
+			return errLastOwner
+		}
+		delta = -1
+	case target.Role != Owner && role == Owner:
+		delta = 1
 	}
 	setRole := expression.Set(expression.Name("role"), expression.Value(role))
-	exists := expression.AttributeExists(expression.Name("PK"))
-	m1, err := store.TxUpdate(s.Store.Table, memberKey(accountID, userID), setRole, &exists)
+	m1, err := store.TxUpdate(s.Store.Table, memberKey(accountID, userID), setRole, new(hasRole(target.Role)))
 	if err != nil {
 		return err
 	}
+	exists := expression.AttributeExists(expression.Name("PK"))
 	m2, err := store.TxUpdate(s.Store.Table, mirrorKey(userID, accountID), setRole, &exists)
 	if err != nil {
 		return err
 	}
-	contacts, _, err := s.contactsUpdate(acc.ID, target.Email, role)
+	side, err := s.accountSide(accountID, target.Email, role, delta)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, []types.TransactWriteItem{m1, m2, contacts}); err != nil {
+	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{m1, m2, side}); err != nil {
 		return fmt.Errorf("change role: %w", err)
 	}
 	s.record(ctx, p, accountID, audit.Event{Action: "role_changed", Details: map[string]string{"userId": userID, "from": target.Role, "to": role}})

@@ -203,7 +203,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"PUT /v1/accounts/{accountId}/users/{userId}/role", fixed(acc+"/users/"+m.victim+"/role", map[string]string{"role": "user"}),
 			[8]int{unauth, missing, forbid, forbid, noContent, missing, forbid, forbid}},
 		{"GET /v1/accounts/{accountId}/audit", fixed(acc+"/audit", nil), [8]int{unauth, missing, forbid, forbid, ok, missing, ok, ok}},
-		{"POST /v1/accounts/{accountId}/owner-change-requests", func(*cell) (string, any) { return acc + "/owner-change-requests", application() }, session(created)},
+		{"POST /v1/accounts/{accountId}/owner-change-requests", func(*cell) (string, any) { return acc + "/owner-change-requests", application() }, session(accepted)},
 		{"GET /v1/owner-change-requests", fixed("/v1/owner-change-requests", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"POST /v1/owner-change-requests/{id}/decision", func(*cell) (string, any) {
 			req, err := m.d.Accounts.ApplyOwnerChange(context.Background(), accounts.Principal{UserID: m.ids["owner"], Email: m.emails["owner"]}, m.account, accounts.OwnerChangeApplication{})

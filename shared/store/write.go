@@ -100,17 +100,15 @@ func TxUpdate(table string, key Key, upd expression.UpdateBuilder, cond *express
 	}}, nil
 }
 
-// TxCheck is a condition check for Transact: the transaction goes ahead only
-// if cond holds on the item at key, which it does not change.
+// TxCheck is a condition on an item that Transact checks without writing it:
+// the transaction happens only if cond holds.
 func TxCheck(table string, key Key, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
-	expr, err := expression.NewBuilder().WithCondition(cond).Build()
-	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("build condition: %w", err)
+	c := &types.ConditionCheck{TableName: aws.String(table), Key: keyAV(key)}
+	var err error
+	if c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues, err = condition(&cond); err != nil {
+		return types.TransactWriteItem{}, err
 	}
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(table), Key: keyAV(key), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-	}}, nil
+	return types.TransactWriteItem{ConditionCheck: c}, nil
 }
 
 // TxError is a cancelled transaction; Reasons holds each item's cancellation
