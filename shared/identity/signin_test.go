@@ -363,7 +363,7 @@ func TestAuditListing(t *testing.T) {
 	e.call("POST", "/v1/users/"+id+"/suspend", adminToken, nil)
 	e.call("POST", "/v1/users/"+id+"/reinstate", adminToken, nil)
 
-	want := []string{"reinstate", "suspend", "sign_out", "sign_in", "sign_in_failed", "sign_up"}
+	want := []string{"reinstate", "suspend", "sign_out", "sign_in", "sign_in_failed", "email_verified", "sign_up"}
 	var got []string
 	cursor := ""
 	for range 10 {
