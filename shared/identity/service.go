@@ -181,12 +181,7 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 		s.unknownFailure(ctx, norm, c)
 		return nil, Started{}, ErrInvalidCredentials
 	}
-	var epoch int64
-	var epochErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { epoch, epochErr = s.Sessions.Epoch(ctx, u.ID) })
 	ok := s.Hasher.Verify(pw, u.PasswordHash)
-	wg.Wait()
 	now := s.Now()
 	switch {
 	case u.Status == Suspended:
@@ -199,8 +194,12 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 		return nil, Started{}, s.failure(ctx, u, "wrong_password", true, now, c)
 	case u.EmailPending:
 		return nil, Started{}, ErrEmailNotVerified
-	case epochErr != nil:
-		return nil, Started{}, epochErr
+	}
+	// Read only now the password is right, so that every failure makes the
+	// same calls as an unknown address's.
+	epoch, err := s.Sessions.Epoch(ctx, u.ID)
+	if err != nil {
+		return nil, Started{}, err
 	}
 	if u.LockedUntil != 0 { // a lock that has run out: count afresh
 		if err := s.clearExpiredLock(ctx, u.ID, u.LockedUntil); err != nil {
@@ -233,6 +232,7 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 		return nil, Started{}, fmt.Errorf("sign in: %w", err)
 	}
 	t := now.UTC()
+	var wg sync.WaitGroup
 	u.LastSignInAt, u.FailedAttempts, u.LockedUntil = &t, 0, 0
 	if rehash != "" {
 		u.PasswordHash = rehash
@@ -287,7 +287,10 @@ func (s *Service) unknownFailure(ctx context.Context, email string, c Client) {
 		upd := expression.Add(expression.Name("failedAttempts"), expression.Value(1)).
 			Set(expression.Name("lastFailedAt"), expression.Value(now.UTC())).
 			Set(expression.Name("expiresAt"), expression.Value(now.Add(24*time.Hour).Unix()))
-		if err := s.Store.Update(ctx, unknownKey(subject), upd, nil, nil); err != nil {
+		var after struct {
+			FailedAttempts int `dynamodbav:"failedAttempts"`
+		}
+		if err := s.Store.Update(ctx, unknownKey(subject), upd, nil, &after); err != nil {
 			s.Log.ErrorContext(ctx, "failed sign-in of an unknown address not counted", "err", err.Error())
 		}
 	})
