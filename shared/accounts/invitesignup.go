@@ -20,9 +20,10 @@ type InvitationSignUpRequest struct {
 // mailbox, so the user is created confirmed. An address that already has a
 // user is 409 email_taken: that person signs in and accepts instead.
 //
-// The user is created before the invitation is spent; if a concurrent accept
-// spends it in between, the answer is 410 and the new user stays (confirmed,
-// with no account), able to sign in.
+// The invitation (and its inviter's right to invite) is checked before the
+// user is created. The user is created before the invitation is spent; if a
+// concurrent accept spends it in between, the answer is 410 and the new user
+// stays (confirmed, with no account), able to sign in.
 func (s *Service) SignUpFromInvitation(ctx context.Context, tok string, req InvitationSignUpRequest, c identity.Client) (*identity.User, *identity.Membership, error) {
 	inv, err := s.liveInvitation(ctx, tok)
 	if err != nil {
@@ -43,7 +44,9 @@ func (s *Service) SignUpFromInvitation(ctx context.Context, tok string, req Invi
 	return u, m, nil
 }
 
-// liveInvitation returns the invitation of tok if it can still be used.
+// liveInvitation returns the invitation of tok if it can still be used: not
+// spent or expired, for an account that exists, from an inviter who may still
+// invite (Accept checks all of it again, in its transaction).
 func (s *Service) liveInvitation(ctx context.Context, tok string) (*Invitation, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -55,6 +58,12 @@ func (s *Service) liveInvitation(ctx context.Context, tok string) (*Invitation, 
 	}
 	if !found || s.Now().Unix() >= inv.ExpiresAt {
 		return nil, errInvitationGone
+	}
+	if _, err := s.account(ctx, inv.AccountID); err != nil {
+		return nil, errInvitationGone
+	}
+	if _, err := s.inviterCheck(ctx, inv.AccountID, inv.InvitedBy, ""); err != nil {
+		return nil, err
 	}
 	return &inv, nil
 }

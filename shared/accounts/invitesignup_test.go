@@ -86,3 +86,22 @@ func TestInvitationSignUp(t *testing.T) {
 	}
 	e.must(e.call("POST", "/v1/invitations/"+second+"/accept", w.user, nil), 200)
 }
+
+// TestInvitationSignUpWithdrawn: an invitation whose inviter may no longer
+// invite (suspended here) is refused before any user is created.
+func TestInvitationSignUpWithdrawn(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(true)
+	invitee := testenv.Email("withdrawn")
+	e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/invitations", w.owner, map[string]string{"email": invitee, "role": "user"}), 201)
+	tok := e.invitation(invitee, 1)
+	e.must(e.call("POST", "/v1/users/"+w.ownerID+"/suspend", w.admin, nil), 204)
+	r := e.call("POST", "/v1/invitations/"+tok+"/sign-up", "", inviteeBody("Wendy Withdrawn"))
+	if r.Status != 410 || r.Code() != "invitation_withdrawn" {
+		t.Fatalf("sign-up from a withdrawn invitation = %d %s; want 410 invitation_withdrawn", r.Status, r.Body)
+	}
+	var claim map[string]any
+	if found, _ := e.d.Store.Get(context.Background(), store.Key{PK: "EMAIL#" + invitee, SK: "EMAIL"}, &claim); found {
+		t.Error("a refused invitation sign-up created a user")
+	}
+}

@@ -59,6 +59,10 @@ type Event struct {
 	UserAgent string            `dynamodbav:"userAgent,omitempty" json:"userAgent,omitempty"`
 	Details   map[string]string `dynamodbav:"details,omitempty" json:"details,omitempty"`
 	ID        string            `dynamodbav:"id" json:"id"`
+	// ExpiresAt, when set, lets DynamoDB's TTL delete the event (epoch
+	// seconds): for events about no user, such as failed sign-ins of unknown
+	// addresses.
+	ExpiresAt int64 `dynamodbav:"expiresAt,omitempty" json:"-"`
 }
 
 type item struct {

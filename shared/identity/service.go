@@ -277,8 +277,8 @@ func (s *Service) failure(ctx context.Context, u *User, reason string, wrongPass
 // unknownFailure does for an address with no user what failure does for a
 // known one — one counting write and one audit event — so that the two
 // cannot be told apart by their time. The events of unknown addresses go to
-// a list per address digest that no route shows; operations can read them to
-// spot credential stuffing.
+// a list per address digest that no route shows, kept 30 days; operations can
+// read them to spot credential stuffing.
 func (s *Service) unknownFailure(ctx context.Context, email string, c Client) {
 	subject := "unknown-" + digest(strings.ToLower(strings.TrimSpace(email)))
 	now := s.Now()
@@ -296,7 +296,7 @@ func (s *Service) unknownFailure(ctx context.Context, email string, c Client) {
 	})
 	wg.Go(func() {
 		s.record(ctx, audit.Event{UserID: subject, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
-			Details: map[string]string{"reason": "unknown_email"}})
+			Details: map[string]string{"reason": "unknown_email"}, ExpiresAt: now.Add(30 * 24 * time.Hour).Unix()})
 	})
 	wg.Wait()
 }

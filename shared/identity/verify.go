@@ -54,6 +54,10 @@ func verifyKey(hash string) store.Key { return store.Key{PK: "VERIFY#" + hash, S
 //     can reserve someone else's address by signing up first.
 //   - A confirmed address gets an email saying someone tried to sign up with
 //     it, with links to sign in and to reset the password.
+//
+// Sign-ups and requests for a new link of one address share an hourly
+// limit (VERIFY_REQUESTS_PER_HOUR): past it nothing is sent or changed, so
+// nobody can flood an address with mail through this route.
 func (s *Service) Register(ctx context.Context, nu NewUser, c Client) error {
 	if broken := s.Policy.Check(nu.Password, nu.Email, nu.Name); len(broken) > 0 {
 		return password.Rejected(broken)
@@ -68,6 +72,15 @@ func (s *Service) Register(ctx context.Context, nu NewUser, c Client) error {
 		return err
 	}
 	u.VerifyTokenHash = session.HashToken(tok)
+	// Every sign-up mails the address, so the address counts them: past the
+	// hourly limit nothing more is sent or changed (the same write either way).
+	n, err := s.countVerifyRequest(ctx, nu.Email)
+	if err != nil {
+		return err
+	}
+	if n > s.Verification.PerHour {
+		return nil
+	}
 	err = s.insert(ctx, u, issue...)
 	if err == nil {
 		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignUp, IP: c.IP, UserAgent: c.UserAgent})
@@ -246,8 +259,8 @@ func (s *Service) ResendVerification(ctx context.Context, email string, c Client
 	return nil
 }
 
-// countVerifyRequest adds one to this clock hour's verification requests for
-// the address (by digest) and returns the count.
+// countVerifyRequest adds one to this clock hour's sign-ups and verification
+// requests for the address (by digest) and returns the count.
 func (s *Service) countVerifyRequest(ctx context.Context, email string) (int, error) {
 	now := s.Now().UTC()
 	var after struct {
