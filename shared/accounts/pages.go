@@ -11,7 +11,7 @@ import (
 //go:embed pages/*.html
 var pageFS embed.FS
 
-var pages = template.Must(template.ParseFS(pageFS, "pages/*.html"))
+var pages = template.Must(webpage.Parse(pageFS, "pages/*.html"))
 
 // AcceptPage serves GET /accept-invitation?token=…, the page the invitation
 // email links to: the signed-in user accepts with one button; a user who is

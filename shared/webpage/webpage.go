@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"path"
 
@@ -16,6 +17,20 @@ import (
 
 //go:embed assets/*
 var assetFS embed.FS
+
+//go:embed partials/*.html
+var partialFS embed.FS
+
+// Parse parses a package's pages (the files of fsys matching patterns)
+// together with the fragments several pages share, such as the
+// "sign-up-fields" of /sign-up and /accept-invitation.
+func Parse(fsys fs.FS, patterns ...string) (*template.Template, error) {
+	t, err := template.New("").ParseFS(partialFS, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(fsys, patterns...)
+}
 
 // CSP is the Content-Security-Policy of every page: only the portal's own
 // scripts, styles and API, no inline code, no framing.
