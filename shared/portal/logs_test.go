@@ -163,6 +163,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	if r := testenv.Call(t, base, "POST", "/v1/email-verifications/"+verification, "", nil); r.Status < 400 {
 		t.Fatalf("an unknown verification token = %d; want a refusal", r.Status)
 	}
+	call("GET", "/verify-email?token="+url.QueryEscape(verification), "", nil, 200)
 
 	// A password reset: the request, the page, the questions, a wrong and a
 	// right confirmation, and a method the route does not take.

@@ -250,6 +250,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
 
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
+		{"GET /sign-up", fixed("/sign-up", nil), all(ok)},
+		{"GET /verify-email", fixed("/verify-email", nil), all(ok)},
 		{"GET /accept-invitation", fixed("/accept-invitation", nil), all(ok)},
 		{"GET /assets/{file}", fixed("/assets/portal.css", nil), all(ok)},
 	}

@@ -179,11 +179,13 @@ func ProfilesRoutes(d *Deps) *httpapi.Router {
 	return rt
 }
 
-// WebRoutes are the routes of the web function: the sign-in and
-// invitation pages and the pages' own assets.
+// WebRoutes are the routes of the web function: the sign-in, sign-up,
+// email-confirmation and invitation pages and the pages' own assets.
 func WebRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(identity.SignInPage))
+	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(identity.SignUpPage))
+	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(identity.VerifyEmailPage))
 	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(accounts.AcceptPage))
 	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(webpage.ServeAsset))
 	return rt

@@ -89,7 +89,7 @@ var srcPattern = regexp.MustCompile(`(?:src|href)="([^"]*)"`)
 func checkOwnResourcesOnly(t *testing.T, page string) {
 	t.Helper()
 	for _, m := range srcPattern.FindAllStringSubmatch(page, -1) {
-		if strings.HasPrefix(m[1], "/assets/") || strings.HasPrefix(m[1], "/forgot-password") || strings.HasSuffix(m[1], "/sign-in") {
+		if strings.HasPrefix(m[1], "/assets/") || m[1] == "/forgot-password" || m[1] == "/sign-up" || strings.HasSuffix(m[1], "/sign-in") {
 			continue
 		}
 		t.Errorf("page refers to %q", m[1])

@@ -39,7 +39,21 @@
     }
     var body = {};
     try { body = await res.json(); } catch (e) { body = {}; }
-    errors.textContent = (body.error && body.error.message) || "Something went wrong. Please try again.";
+    errors.textContent = "";
+    if (res.status === 403 && body.error && body.error.code === "email_not_verified") {
+      // The right password of a user whose address is not confirmed yet.
+      errors.appendChild(document.createTextNode("Your email address is not confirmed yet. Follow the link in the email we sent when you signed up. The link no longer works or never arrived? "));
+      var link = document.createElement("a");
+      link.href = "/verify-email";
+      link.textContent = "Ask for a new link";
+      errors.appendChild(link);
+      errors.appendChild(document.createTextNode("."));
+    } else if (res.status === 429) {
+      var wait = parseInt(res.headers.get("Retry-After") || "", 10);
+      errors.textContent = "Too many tries from your network. Wait " + (wait > 0 ? wait + " seconds" : "a minute") + ", then try again.";
+    } else {
+      errors.textContent = (body.error && body.error.message) || "Something went wrong. Please try again.";
+    }
     errors.hidden = false;
   });
 
