@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/strength"
 )
 
 var fast = Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
@@ -73,7 +74,11 @@ func TestMalformedHashes(t *testing.T) {
 }
 
 func TestPolicyUnit(t *testing.T) {
+	if got := DefaultPolicy.Check("glacier orchard velvet compass", "pat@trade.example", "Pat"); len(got) != 1 || got[0].Rule != "common_password" {
+		t.Errorf("Check without a Guesser = %v; want common_password (unchecked passwords are refused)", got)
+	}
 	p := DefaultPolicy
+	p.Guesser = strength.Zxcvbn{}
 	if got := p.Check("glacier orchard velvet compass", "pat@trade.example", "Pat Partner"); len(got) != 0 {
 		t.Errorf("Check(passphrase) = %v; want none", got)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
+	"github.com/partner-portal/portal/shared/strength"
 	"github.com/partner-portal/portal/shared/throttle"
 )
 
@@ -62,6 +63,7 @@ func LoadConfig(env *config.Env) (Config, error) {
 			MaxLength:   password.DefaultPolicy.MaxLength,
 			Composition: env.Bool("PASSWORD_COMPOSITION_RULES", password.DefaultPolicy.Composition),
 			History:     env.Int("PASSWORD_HISTORY", password.DefaultPolicy.History, 0, 24),
+			Guesser:     strength.Zxcvbn{},
 		},
 		Lockout: identity.Lockout{
 			Threshold: env.Int("LOCKOUT_THRESHOLD", identity.DefaultLockout.Threshold, 1, 100),
