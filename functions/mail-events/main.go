@@ -18,5 +18,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mail-events:", err)
 		os.Exit(1)
 	}
-	lambda.Start(deps.Delivery.SNS)
+	lambda.Start(deps.MailEvents.SNS)
 }

@@ -153,8 +153,13 @@ func (s *Service) accountAndMember(ctx context.Context, accountID string, p Prin
 
 // account reads an account, or errAccountNotFound.
 func (s *Service) account(ctx context.Context, id string) (*Account, error) {
+	return readAccount(ctx, s.Store, id)
+}
+
+// readAccount reads the account with id, strongly consistent.
+func readAccount(ctx context.Context, st *store.Store, id string) (*Account, error) {
 	var acc Account
-	found, err := s.Store.Get(ctx, accountKey(id), &acc)
+	found, err := st.Get(ctx, accountKey(id), &acc)
 	if err != nil {
 		return nil, fmt.Errorf("read account: %w", err)
 	}
@@ -164,17 +169,23 @@ func (s *Service) account(ctx context.Context, id string) (*Account, error) {
 	return &acc, nil
 }
 
-// SCSSMayActOn reports whether the specialist may act on the user as staff:
-// the user belongs to an account assigned to the specialist or in the shared
-// pool. (identity uses it for unlock and suspend.)
-func (s *Service) SCSSMayActOn(ctx context.Context, scssID, userID string) (bool, error) {
+// Scope answers whether a specialist may act on a user — the users of the
+// accounts assigned to them or in the shared pool — from the table alone, so
+// the identity service can be given it when it is built.
+type Scope struct {
+	Store *store.Store
+}
+
+// SCSSMayActOn reports whether the specialist scssID sees an account the
+// user userID belongs to.
+func (sc Scope) SCSSMayActOn(ctx context.Context, scssID, userID string) (bool, error) {
 	var mirrors []identity.Membership
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+userID, "SK", "MEMBER#"), true, &mirrors); err != nil {
+	if err := sc.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+userID, "SK", "MEMBER#"), true, &mirrors); err != nil {
 		return false, fmt.Errorf("read memberships: %w", err)
 	}
 	p := Principal{UserID: scssID, StaffRole: identity.SCSS}
 	for _, m := range mirrors {
-		acc, err := s.account(ctx, m.AccountID)
+		acc, err := readAccount(ctx, sc.Store, m.AccountID)
 		if fault.Is(err, fault.NotFound) {
 			continue
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -26,8 +25,20 @@ const (
 // List is the suppression list, one partition of the table.
 type List struct {
 	Store *store.Store
-	Users *identity.Service
 	Now   func() time.Time
+}
+
+// Events applies SES's bounce and complaint notifications: the address goes
+// on the List and its user is marked.
+type Events struct {
+	List  *List
+	Users Users
+}
+
+// Users marks the user with an address as bouncing or complaining, for the
+// account owner's user list (identity.Service).
+type Users interface {
+	SetDeliveryStatusByEmail(ctx context.Context, email, status string) error
 }
 
 type suppressed struct {
@@ -41,7 +52,8 @@ type suppressed struct {
 func key(email string) store.Key { return store.Key{PK: "SUPPRESS", SK: email} }
 
 // Suppress records that email bounced or complained, and marks its user.
-func (l *List) Suppress(ctx context.Context, email, reason, feedbackID string) error {
+func (e *Events) Suppress(ctx context.Context, email, reason, feedbackID string) error {
+	l := e.List
 	norm, err := mail.Normalize(email)
 	if err != nil {
 		return nil // not an address the portal could have sent to
@@ -49,11 +61,7 @@ func (l *List) Suppress(ctx context.Context, email, reason, feedbackID string) e
 	if err := l.Store.Put(ctx, suppressed{Key: key(norm), Email: norm, Reason: reason, FeedbackID: feedbackID, At: l.Now().UTC()}, nil); err != nil {
 		return fmt.Errorf("suppress %s: %w", norm, err)
 	}
-	u, found, err := l.Users.FindByEmail(ctx, norm)
-	if err != nil || !found {
-		return err
-	}
-	return l.Users.SetDeliveryStatus(ctx, u.ID, reason)
+	return e.Users.SetDeliveryStatusByEmail(ctx, norm, reason)
 }
 
 // IsSuppressed reports whether email must not be mailed (one GetItem).
@@ -102,7 +110,7 @@ type Notification struct {
 // Handle applies one SES notification: a permanent bounce or a complaint
 // suppresses its recipients; transient bounces and deliveries change
 // nothing. It returns how many addresses it suppressed.
-func (l *List) Handle(ctx context.Context, message string) (int, error) {
+func (e *Events) Handle(ctx context.Context, message string) (int, error) {
 	var n Notification
 	if err := json.Unmarshal([]byte(message), &n); err != nil {
 		return 0, fmt.Errorf("parse SES notification: %w", err)
@@ -122,7 +130,7 @@ func (l *List) Handle(ctx context.Context, message string) (int, error) {
 		}
 	}
 	for _, a := range addrs {
-		if err := l.Suppress(ctx, a, reason, feedback); err != nil {
+		if err := e.Suppress(ctx, a, reason, feedback); err != nil {
 			return 0, err
 		}
 	}
@@ -131,9 +139,9 @@ func (l *List) Handle(ctx context.Context, message string) (int, error) {
 
 // SNS is the mail-events Lambda's handler: SES publishes bounce and
 // complaint notifications to the SNS topic, one per record.
-func (l *List) SNS(ctx context.Context, ev events.SNSEvent) error {
+func (e *Events) SNS(ctx context.Context, ev events.SNSEvent) error {
 	for _, r := range ev.Records {
-		if _, err := l.Handle(ctx, r.SNS.Message); err != nil {
+		if _, err := e.Handle(ctx, r.SNS.Message); err != nil {
 			return err
 		}
 	}

@@ -474,6 +474,16 @@ func (s *Service) SetDeliveryStatus(ctx context.Context, userID, status string) 
 	return s.update(ctx, userID, expression.Set(expression.Name("deliveryStatus"), expression.Value(status)))
 }
 
+// SetDeliveryStatusByEmail records what SES said of an address (bounced,
+// complained) on the user who has it, if any.
+func (s *Service) SetDeliveryStatusByEmail(ctx context.Context, email, status string) error {
+	u, found, err := s.byEmail(ctx, email)
+	if err != nil || !found {
+		return err
+	}
+	return s.SetDeliveryStatus(ctx, u.ID, status)
+}
+
 // GetMany returns the users with the ids, read in batches of 100; ids with
 // no user are absent from the map.
 func (s *Service) GetMany(ctx context.Context, ids []string) (map[string]*User, error) {

@@ -41,14 +41,19 @@ type Sender struct {
 	configSet string
 	text      *texttemplate.Template
 	html      *htmltemplate.Template
-	// Suppressed, when set, is asked before every send: an address that
-	// bounced or complained is not mailed again.
-	Suppressed func(ctx context.Context, to string) (bool, error)
+	suppressed Suppression
+}
+
+// Suppression says which addresses must not be mailed again because they
+// bounced or complained (delivery.List).
+type Suppression interface {
+	IsSuppressed(ctx context.Context, to string) (bool, error)
 }
 
 // NewSender parses the embedded templates and returns a Sender. from must be
-// a valid address; configSet may be empty.
-func NewSender(client SESAPI, from, configSet string) (*Sender, error) {
+// a valid address; configSet may be empty; suppressed, when not nil, is
+// asked before every send.
+func NewSender(client SESAPI, from, configSet string, suppressed Suppression) (*Sender, error) {
 	if _, err := Address(from); err != nil {
 		return nil, fmt.Errorf("sender address: %w", err)
 	}
@@ -60,7 +65,7 @@ func NewSender(client SESAPI, from, configSet string) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse html templates: %w", err)
 	}
-	return &Sender{ses: client, from: from, configSet: configSet, text: text, html: html}, nil
+	return &Sender{ses: client, from: from, configSet: configSet, text: text, html: html, suppressed: suppressed}, nil
 }
 
 // Render returns the subject, text and HTML bodies of m.
@@ -85,8 +90,8 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("send %s: recipient: %w", m.Template, err)
 	}
-	if s.Suppressed != nil {
-		skip, err := s.Suppressed(ctx, to)
+	if s.suppressed != nil {
+		skip, err := s.suppressed.IsSuppressed(ctx, to)
 		if err != nil {
 			return fmt.Errorf("send %s: suppression list: %w", m.Template, err)
 		}

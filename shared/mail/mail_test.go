@@ -65,7 +65,7 @@ func FuzzAddress(f *testing.F) {
 }
 
 func TestTemplatesRender(t *testing.T) {
-	s, err := NewSender(nil, "no-reply@portal.example", "")
+	s, err := NewSender(nil, "no-reply@portal.example", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,9 +48,11 @@ type Deps struct {
 	Accounts *accounts.Service
 	Profiles *profile.Service
 	Delivery *delivery.List
-	Reminder *reminder.Job
-	Notices  *notice.Service
-	Throttle *throttle.Limiter
+	// MailEvents applies SES bounces and complaints (the mail-events function).
+	MailEvents *delivery.Events
+	Reminder   *reminder.Job
+	Notices    *notice.Service
+	Throttle   *throttle.Limiter
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -81,7 +83,8 @@ func NewDeps(ctx context.Context, cfg Config, log *slog.Logger) (*Deps, error) {
 // build makes the domain services from the clients, with now as the clock
 // (tests pass one they can move).
 func (d *Deps) build(now func() time.Time) error {
-	sender, err := mail.NewSender(d.SES, d.Config.MailFrom, d.Config.ConfigSet)
+	d.Delivery = &delivery.List{Store: d.Store, Now: now}
+	sender, err := mail.NewSender(d.SES, d.Config.MailFrom, d.Config.ConfigSet, d.Delivery)
 	if err != nil {
 		return err
 	}
@@ -91,8 +94,6 @@ func (d *Deps) build(now func() time.Time) error {
 	}
 	d.Mail = sender
 	d.Notices = &notice.Service{Store: d.Store, Now: now, Log: d.Log}
-	d.Delivery = &delivery.List{Store: d.Store, Now: now}
-	sender.Suppressed = d.Delivery.IsSuppressed
 	d.Audit = &audit.Log{Store: d.Store}
 	d.Throttle = &throttle.Limiter{Store: d.Store, Config: d.Config.Throttle, Now: now}
 	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now,
@@ -100,13 +101,12 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Users = &identity.Service{
 		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
 		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
-		Verification: d.Config.Verification,
+		Verification: d.Config.Verification, Scope: accounts.Scope{Store: d.Store},
 	}
 	d.Accounts = &accounts.Service{
 		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
-	d.Users.Scope = d.Accounts
-	d.Delivery.Users = d.Users
+	d.MailEvents = &delivery.Events{List: d.Delivery, Users: d.Users}
 	d.Reminder = &reminder.Job{Store: d.Store, Mail: sender, Suppressed: d.Delivery, Config: d.Config.Reminder,
 		PortalURL: d.Config.PortalURL, Log: d.Log, Sleep: time.Sleep}
 	d.Profiles = &profile.Service{
@@ -183,10 +183,10 @@ func ProfilesRoutes(d *Deps) *httpapi.Router {
 // email-confirmation and invitation pages and the pages' own assets.
 func WebRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
-	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(identity.SignInPage))
-	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(identity.SignUpPage))
-	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(identity.VerifyEmailPage))
-	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(accounts.AcceptPage))
+	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(webpage.SignIn))
+	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(webpage.SignUp))
+	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(webpage.VerifyEmail))
+	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(webpage.AcceptInvitation))
 	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(webpage.ServeAsset))
 	return rt
 }

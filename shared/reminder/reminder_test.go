@@ -150,7 +150,7 @@ func TestReminderSendFailure(t *testing.T) {
 	broken, err := mail.NewSender(ses.New(e.d.SES.Options(), func(o *ses.Options) {
 		o.BaseEndpoint = aws.String("http://127.0.0.1:1")
 		o.RetryMaxAttempts = 1
-	}), "no-reply@portal.test", "")
+	}), "no-reply@portal.test", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestBouncedOwnerIsSkipped(t *testing.T) {
 	if err := json.Unmarshal(readEvent(t, "sns-ses-bounce.json", map[string]string{"BOUNCED_ADDRESS": e.ownerEmail}), &ev); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.d.Delivery.SNS(context.Background(), ev); err != nil {
+	if err := e.d.MailEvents.SNS(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
 	if sent, _ := e.run(today); sent != 1 {
@@ -224,7 +224,7 @@ func TestBouncedOwnerIsSkipped(t *testing.T) {
 	if err := json.Unmarshal(readEvent(t, "sns-ses-complaint.json", map[string]string{"COMPLAINED_ADDRESS": e.pocEmail}), &complaint); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.d.Delivery.SNS(context.Background(), complaint); err != nil {
+	if err := e.d.MailEvents.SNS(context.Background(), complaint); err != nil {
 		t.Fatal(err)
 	}
 	if skip, _ := e.d.Delivery.IsSuppressed(context.Background(), e.pocEmail); !skip {
@@ -235,7 +235,7 @@ func TestBouncedOwnerIsSkipped(t *testing.T) {
 	if err := json.Unmarshal([]byte(transient), &tev); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.d.Delivery.SNS(context.Background(), tev); err != nil {
+	if err := e.d.MailEvents.SNS(context.Background(), tev); err != nil {
 		t.Fatal(err)
 	}
 	if skip, _ := e.d.Delivery.IsSuppressed(context.Background(), "someone@trade.test"); skip {
