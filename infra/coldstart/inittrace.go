@@ -44,11 +44,11 @@ func InitTrace(ctx context.Context, path string, env []string, dir string, timeo
 	clocks := map[string][]time.Duration{}
 	last := map[string]InitCost{}
 	for range runs {
-		_, out, err := Start(ctx, path, env, dir, timeout)
+		s, err := Start(ctx, path, env, dir, timeout)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range ParseInitTrace(out) {
+		for _, c := range ParseInitTrace(s.Output) {
 			clocks[c.Pkg] = append(clocks[c.Pkg], c.Clock)
 			last[c.Pkg] = c
 		}

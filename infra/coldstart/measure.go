@@ -19,10 +19,18 @@ type Binary struct {
 	Size int64  // bytes of the linux/arm64 build, the one Lambda runs
 }
 
-// Result is every init time measured for one binary.
+// Sample is one start of a binary, up to its first next request.
+type Sample struct {
+	Init   time.Duration // exec → first next request
+	CPU    time.Duration // user + system time the process used by then
+	MaxRSS int64         // its peak resident set, bytes
+	Output string        // what it wrote to stdout and stderr
+}
+
+// Result is every start measured for one binary.
 type Result struct {
-	Binary Binary
-	Init   []time.Duration
+	Binary  Binary
+	Samples []Sample
 }
 
 // Options say how to start each binary.
@@ -43,7 +51,7 @@ type Options struct {
 func Measure(ctx context.Context, bins []Binary, o Options) ([]Result, error) {
 	results := make([]Result, len(bins))
 	for i, b := range bins {
-		results[i] = Result{Binary: b, Init: make([]time.Duration, 0, o.Runs)}
+		results[i] = Result{Binary: b, Samples: make([]Sample, 0, o.Runs)}
 	}
 	order := make([]int, len(bins))
 	for i := range order {
@@ -52,12 +60,13 @@ func Measure(ctx context.Context, bins []Binary, o Options) ([]Result, error) {
 	for round := 0; round <= o.Runs; round++ {
 		o.Rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			d, _, err := Start(ctx, bins[i].Path, o.Env, o.Dir, o.Timeout)
+			s, err := Start(ctx, bins[i].Path, o.Env, o.Dir, o.Timeout)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", bins[i].Name, err)
 			}
 			if round > 0 {
-				results[i].Init = append(results[i].Init, d)
+				s.Output = "" // not kept: the table does not need it
+				results[i].Samples = append(results[i].Samples, s)
 			}
 		}
 		if o.Progress != nil {
@@ -70,13 +79,13 @@ func Measure(ctx context.Context, bins []Binary, o Options) ([]Result, error) {
 	return results, nil
 }
 
-// Start execs path once with env against a fresh fake Runtime API and returns
-// the time from exec to its first next request, and what it wrote to stdout
-// and stderr by the time it was killed.
-func Start(ctx context.Context, path string, env []string, dir string, timeout time.Duration) (time.Duration, string, error) {
+// Start execs path once with env against a fresh fake Runtime API, kills it
+// at its first next request and returns the time from exec to that request,
+// the resources it used by then and what it wrote.
+func Start(ctx context.Context, path string, env []string, dir string, timeout time.Duration) (Sample, error) {
 	api, err := StartRuntimeAPI()
 	if err != nil {
-		return 0, "", fmt.Errorf("fake runtime api: %w", err)
+		return Sample{}, fmt.Errorf("fake runtime api: %w", err)
 	}
 	defer api.Close()
 
@@ -88,7 +97,7 @@ func Start(ctx context.Context, path string, env []string, dir string, timeout t
 
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, "", err
+		return Sample{}, err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -99,10 +108,14 @@ func Start(ctx context.Context, path string, env []string, dir string, timeout t
 		_ = cmd.Process.Kill()
 		<-exited
 	}
+	s := Sample{Output: out.String()}
 	if err != nil {
-		return 0, out.String(), fmt.Errorf("%w; output: %q", err, tail(out.String(), 2000))
+		return s, fmt.Errorf("%w; output: %q", err, tail(s.Output, 2000))
 	}
-	return at.Sub(start), out.String(), nil
+	s.Init = at.Sub(start)
+	s.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	s.MaxRSS = maxRSS(cmd.ProcessState)
+	return s, nil
 }
 
 func tail(s string, n int) string {

@@ -65,19 +65,22 @@ func gone(t *testing.T, out string) {
 func TestStartTimesAFunctionAndKillsIt(t *testing.T) {
 	path, env := helper(t, "lambda")
 	before := time.Now()
-	d, out, err := Start(context.Background(), path, env, t.TempDir(), 10*time.Second)
+	s, err := Start(context.Background(), path, env, t.TempDir(), 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d <= 0 || d > time.Since(before) {
-		t.Errorf("Start() = %v; want between 0 and %v", d, time.Since(before))
+	if s.Init <= 0 || s.Init > time.Since(before) {
+		t.Errorf("Start().Init = %v; want between 0 and %v", s.Init, time.Since(before))
 	}
-	gone(t, out)
+	if s.CPU <= 0 || s.MaxRSS < 1<<20 {
+		t.Errorf("Start() used %v CPU and %d bytes at most; want both measured", s.CPU, s.MaxRSS)
+	}
+	gone(t, s.Output)
 }
 
 func TestStartReportsAFunctionThatExits(t *testing.T) {
 	path, env := helper(t, "exit")
-	_, _, err := Start(context.Background(), path, env, t.TempDir(), 10*time.Second)
+	_, err := Start(context.Background(), path, env, t.TempDir(), 10*time.Second)
 	var exit *ExitError
 	if !errors.As(err, &exit) || !strings.Contains(err.Error(), "TABLE_NAME: missing") {
 		t.Errorf("Start() = %v; want an ExitError with the function's message", err)
@@ -86,11 +89,11 @@ func TestStartReportsAFunctionThatExits(t *testing.T) {
 
 func TestStartGivesUpOnAFunctionThatNeverAsks(t *testing.T) {
 	path, env := helper(t, "hang")
-	_, out, err := Start(context.Background(), path, env, t.TempDir(), 300*time.Millisecond)
+	s, err := Start(context.Background(), path, env, t.TempDir(), 300*time.Millisecond)
 	if !errors.Is(err, errTimeout) {
 		t.Errorf("Start() = %v; want %v", err, errTimeout)
 	}
-	gone(t, out)
+	gone(t, s.Output)
 }
 
 func TestMeasureInterleavesAndSkipsTheWarmUp(t *testing.T) {
@@ -103,8 +106,8 @@ func TestMeasureInterleavesAndSkipsTheWarmUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range got {
-		if r.Binary != bins[i] || len(r.Init) != 3 {
-			t.Errorf("Measure()[%d] = %v with %d samples; want %v with 3", i, r.Binary, len(r.Init), bins[i])
+		if r.Binary != bins[i] || len(r.Samples) != 3 {
+			t.Errorf("Measure()[%d] = %v with %d samples; want %v with 3", i, r.Binary, len(r.Samples), bins[i])
 		}
 	}
 }
@@ -131,8 +134,8 @@ func TestReferencesStartUnderEnv(t *testing.T) {
 	}
 	defer sink.Close()
 	for i, p := range paths {
-		if _, out, err := Start(context.Background(), p, Env(sink.URL()), t.TempDir(), 30*time.Second); err != nil {
-			t.Errorf("%s: Start() = %v; output %q", targets[i].Name, err, out)
+		if _, err := Start(context.Background(), p, Env(sink.URL()), t.TempDir(), 30*time.Second); err != nil {
+			t.Errorf("%s: Start() = %v", targets[i].Name, err)
 		}
 	}
 	if n := sink.Conns(); n != 0 {

@@ -75,6 +75,7 @@ func Run(ctx context.Context, c Config, w, log io.Writer) error {
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Fprintf(w, "Both builds: CGO_ENABLED=0 go build %s.\n", strings.Join(quoted(LambdaFlags()), " "))
 	fmt.Fprintf(w, "Median and quartiles of %d starts each, interleaved: one start of every binary a round, in random order, after a round not counted.\n", c.Runs)
+	fmt.Fprintf(w, "CPU is the process's user + system time and max RSS its peak resident set, both by its first next (medians).\n")
 	fmt.Fprintf(w, "Every binary gets the same environment (every function's settings, dummy credentials, AWS endpoints on a loopback sink).\n\n")
 	if err := WriteTable(w, Summarise(results), BareSDK, "hello + api-proxy"); err != nil {
 		return err

@@ -49,9 +49,15 @@ func TestQuantileLeavesSamplesInOrder(t *testing.T) {
 func TestSummarise(t *testing.T) {
 	got := Summarise([]Result{{
 		Binary: Binary{Name: "web", Size: 42},
-		Init:   []time.Duration{30, 10, 20, 50, 40},
+		Samples: []Sample{
+			{Init: 30, CPU: 3, MaxRSS: 300},
+			{Init: 10, CPU: 9, MaxRSS: 100},
+			{Init: 20, CPU: 1, MaxRSS: 200},
+			{Init: 50, CPU: 5, MaxRSS: 500},
+			{Init: 40, CPU: 4, MaxRSS: 400},
+		},
 	}})
-	want := Summary{Name: "web", Runs: 5, Median: 30, P25: 20, P75: 40, Size: 42}
+	want := Summary{Name: "web", Runs: 5, Median: 30, P25: 20, P75: 40, CPU: 4, MaxRSS: 300, Size: 42}
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("Summarise() = %+v; want [%+v]", got, want)
 	}
@@ -59,19 +65,22 @@ func TestSummarise(t *testing.T) {
 
 func TestWriteTable(t *testing.T) {
 	rows := []Summary{
-		{Name: "web", Median: 26 * time.Millisecond, P25: 25_500 * time.Microsecond, P75: 27_250 * time.Microsecond, Size: 24_314_018},
-		{Name: "hello-world", Median: 1700 * time.Microsecond, P25: 1600 * time.Microsecond, P75: 1800 * time.Microsecond, Size: 6_287_522},
-		{Name: "bare SDK", Median: 6500 * time.Microsecond, P25: 6 * time.Millisecond, P75: 7 * time.Millisecond, Size: 8_655_010},
+		{Name: "web", Median: 26 * time.Millisecond, P25: 25_500 * time.Microsecond, P75: 27_250 * time.Microsecond,
+			CPU: 31 * time.Millisecond, MaxRSS: 41_000_000, Size: 24_314_018},
+		{Name: "hello-world", Median: 1700 * time.Microsecond, P25: 1600 * time.Microsecond, P75: 1800 * time.Microsecond,
+			CPU: 1500 * time.Microsecond, MaxRSS: 6_100_000, Size: 6_287_522},
+		{Name: "bare SDK", Median: 6500 * time.Microsecond, P25: 6 * time.Millisecond, P75: 7 * time.Millisecond,
+			CPU: 7 * time.Millisecond, MaxRSS: 12_340_000, Size: 8_655_010},
 	}
 	var b strings.Builder
 	if err := WriteTable(&b, rows, "bare SDK", "hello-world"); err != nil {
 		t.Fatal(err)
 	}
-	want := `| binary | median init | p25–p75 | × bare SDK | × hello-world | size linux/arm64 | |
-|---|--:|--:|--:|--:|--:|--:|
-| web | 26.0 ms | 25.5–27.2 ms | 4.00× | 15.29× | 24 314 018 bytes | 24.3 MB |
-| hello-world | 1.7 ms | 1.6–1.8 ms | 0.26× | 1.00× | 6 287 522 bytes | 6.3 MB |
-| bare SDK | 6.5 ms | 6.0–7.0 ms | 1.00× | 3.82× | 8 655 010 bytes | 8.7 MB |
+	want := `| binary | median init | p25–p75 | × bare SDK | × hello-world | CPU | max RSS | size linux/arm64 | |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|
+| web | 26.0 ms | 25.5–27.2 ms | 4.00× | 15.29× | 31.0 ms | 41.0 MB | 24 314 018 bytes | 24.3 MB |
+| hello-world | 1.7 ms | 1.6–1.8 ms | 0.26× | 1.00× | 1.5 ms | 6.1 MB | 6 287 522 bytes | 6.3 MB |
+| bare SDK | 6.5 ms | 6.0–7.0 ms | 1.00× | 3.82× | 7.0 ms | 12.3 MB | 8 655 010 bytes | 8.7 MB |
 `
 	if got := b.String(); got != want {
 		t.Errorf("WriteTable() =\n%s\nwant\n%s", got, want)
