@@ -85,9 +85,11 @@ lint: $(BIN)/staticcheck
 $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-## bench: the benchmarks, against the local stack
+## bench: the benchmarks, against the local stack; then every function's cold
+## start and size beside the reference binaries (no stack needed)
 bench: $(BIN)/stack
 	$(BIN)/stack -- $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./infra/cmd/coldstart -go $(GO) $(FUNCTIONS)
 
 clean:
 	rm -rf build $(BIN)/stack $(BIN)/portal
