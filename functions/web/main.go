@@ -1,24 +1,31 @@
-// Command web is the Lambda function for the plain HTML pages that belong to
-// no other journey (sign-in) and the pages' own CSS and JavaScript.
+// Command web is the Lambda function for the portal's pages and their CSS
+// and JavaScript. The pages call the JSON API from the browser, so this
+// function reads no table and links no AWS service: it builds only its
+// routes (webpage.Routes) and the logger.
 package main
 
 import (
-	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/config"
+	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/webpage"
 )
 
 func main() {
-	deps, err := portal.FromEnv(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "web:", err)
+	env := config.New(os.LookupEnv)
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
+	if err := env.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, "web: configuration:", err)
 		os.Exit(1)
 	}
-	h := portal.Handler(deps, portal.WebRoutes(deps))
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	h := httpapi.Middleware(log, webpage.Routes())
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

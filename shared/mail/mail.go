@@ -36,11 +36,11 @@ type SESAPI interface {
 // Sender renders templates and sends them through SES from the configured
 // address and configuration set.
 type Sender struct {
-	ses       SESAPI
-	from      string
-	configSet string
-	text      *texttemplate.Template
-	html      *htmltemplate.Template
+	ses        SESAPI
+	from       string
+	configSet  string
+	text       *texttemplate.Template
+	html       *htmltemplate.Template
 	suppressed Suppression
 }
 

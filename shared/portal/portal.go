@@ -181,15 +181,7 @@ func ProfilesRoutes(d *Deps) *httpapi.Router {
 
 // WebRoutes are the routes of the web function: the sign-in, sign-up,
 // email-confirmation and invitation pages and the pages' own assets.
-func WebRoutes(d *Deps) *httpapi.Router {
-	rt := httpapi.NewRouter()
-	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(webpage.SignIn))
-	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(webpage.SignUp))
-	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(webpage.VerifyEmail))
-	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(webpage.AcceptInvitation))
-	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(webpage.ServeAsset))
-	return rt
-}
+func WebRoutes(*Deps) *httpapi.Router { return webpage.Routes() }
 
 // Handler wraps routes in the middleware every function runs: request ids,
 // logs and panic recovery outside, the data-freeze check inside.

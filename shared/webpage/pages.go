@@ -4,7 +4,22 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+
+	"github.com/partner-portal/portal/shared/httpapi"
 )
+
+// Routes are the routes of the web function: the sign-in, sign-up,
+// email-confirmation and invitation pages and the pages' own assets. They
+// need no AWS service, so the function links none.
+func Routes() *httpapi.Router {
+	rt := httpapi.NewRouter()
+	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(SignIn))
+	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(SignUp))
+	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(VerifyEmail))
+	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(AcceptInvitation))
+	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(ServeAsset))
+	return rt
+}
 
 //go:embed pages/*.html
 var pageFS embed.FS

@@ -1,0 +1,36 @@
+package portal_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestFunctionDependencies checks with `go list -deps` what a function
+// links: the web function serves pages that call the API from the browser,
+// so it links no AWS SDK service, no password dictionaries and no PDF
+// library (issue 12). The other functions still share the wiring of
+// shared/portal; their rows come as each gets its own constructor.
+func TestFunctionDependencies(t *testing.T) {
+	rules := []struct {
+		function  string
+		forbidden []string
+	}{
+		{"web", []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/trustelem/zxcvbn", "codeberg.org/go-pdf/fpdf"}},
+	}
+	for _, r := range rules {
+		cmd := exec.Command("go", "list", "-deps", "./functions/"+r.function)
+		cmd.Dir = root(t)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps ./functions/%s: %v\n%s", r.function, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range r.forbidden {
+				if strings.HasPrefix(dep, f) {
+					t.Errorf("%s links %s", r.function, dep)
+				}
+			}
+		}
+	}
+}
