@@ -1,22 +1,32 @@
 // Command mail-events is the Lambda function on the SES notification topic:
-// bounces and complaints suppress their addresses and mark their users.
+// bounces and complaints suppress their addresses and mark their users. It
+// reads TABLE_NAME and LOG_LEVEL and builds only the table client.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/delivery"
+	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/lambdaenv"
 )
 
 func main() {
-	deps, err := portal.FromEnv(context.Background())
+	base, err := lambdaenv.Load(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mail-events:", err)
 		os.Exit(1)
 	}
-	lambda.Start(deps.MailEvents.SNS)
+	st := base.Store()
+	if err := base.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, "mail-events: configuration:", err)
+		os.Exit(1)
+	}
+	events := &delivery.Events{List: &delivery.List{Store: st, Now: time.Now}, Users: identity.DeliveryStatus{Store: st}}
+	lambda.Start(events.SNS)
 }

@@ -1,7 +1,6 @@
 package coldstart
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"fmt"
@@ -22,11 +21,10 @@ type InitCost struct {
 // lines of out and ignores every other line.
 func ParseInitTrace(out string) []InitCost {
 	var costs []InitCost
-	sc := bufio.NewScanner(strings.NewReader(out))
-	for sc.Scan() {
+	for line := range strings.Lines(out) {
 		var c InitCost
 		var at, clock float64
-		_, err := fmt.Sscanf(sc.Text(), "init %s @%f ms, %f ms clock, %d bytes, %d allocs",
+		_, err := fmt.Sscanf(strings.TrimSpace(line), "init %s @%f ms, %f ms clock, %d bytes, %d allocs",
 			&c.Pkg, &at, &clock, &c.Bytes, &c.Allocs)
 		if err != nil {
 			continue

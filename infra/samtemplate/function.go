@@ -15,6 +15,9 @@ type Function struct {
 	Statements  []Statement
 	EventTypes  []string // every event's Type, sorted
 	LogGroup    string   // the logical id its LoggingConfig sends its logs to, or ""
+	// Env is the names of the environment variables the function gets: the
+	// Globals' and its own, sorted.
+	Env []string
 }
 
 // Statement is one IAM policy statement, with Action and Resource normalised
@@ -37,6 +40,9 @@ type rawFunction struct {
 	LoggingConfig struct {
 		LogGroup string `yaml:"LogGroup"`
 	} `yaml:"LoggingConfig"`
+	Environment struct {
+		Variables map[string]any `yaml:"Variables"`
+	} `yaml:"Environment"`
 	Policies []struct {
 		Statement []struct {
 			Effect    string                    `yaml:"Effect"`
@@ -63,6 +69,23 @@ func (t *Template) Functions() ([]Function, error) {
 			return nil, fmt.Errorf("function %s metadata: %w", id, err)
 		}
 		f := Function{LogicalID: id, BuildMethod: meta.BuildMethod, LogGroup: raw.LoggingConfig.LogGroup}
+		var global struct {
+			Environment struct {
+				Variables map[string]any `yaml:"Variables"`
+			} `yaml:"Environment"`
+		}
+		if err := t.decode(&t.Globals.Function, &global); err != nil {
+			return nil, fmt.Errorf("globals: %w", err)
+		}
+		for name := range global.Environment.Variables {
+			f.Env = append(f.Env, name)
+		}
+		for name := range raw.Environment.Variables {
+			if !slices.Contains(f.Env, name) {
+				f.Env = append(f.Env, name)
+			}
+		}
+		slices.Sort(f.Env)
 		for _, ev := range raw.Events {
 			f.EventTypes = append(f.EventTypes, ev.Type)
 			if ev.Type == "HttpApi" {

@@ -477,6 +477,19 @@ func (s *Service) SetDeliveryStatus(ctx context.Context, userID, status string) 
 // SetDeliveryStatusByEmail records what SES said of an address (bounced,
 // complained) on the user who has it, if any.
 func (s *Service) SetDeliveryStatusByEmail(ctx context.Context, email, status string) error {
+	return DeliveryStatus{Store: s.Store}.SetDeliveryStatusByEmail(ctx, email, status)
+}
+
+// DeliveryStatus marks users whose address bounced or complained. It needs
+// only the table, so the mail-events function builds it alone.
+type DeliveryStatus struct {
+	Store *store.Store
+}
+
+// SetDeliveryStatusByEmail records status on the user with the address, if
+// there is one.
+func (d DeliveryStatus) SetDeliveryStatusByEmail(ctx context.Context, email, status string) error {
+	s := &Service{Store: d.Store}
 	u, found, err := s.byEmail(ctx, email)
 	if err != nil || !found {
 		return err

@@ -100,16 +100,11 @@ func LoadConfig(env *config.Env) (Config, error) {
 	if err := profile.CheckEvidenceTypes(c.Evidence.Types); err != nil {
 		return c, fmt.Errorf("EVIDENCE_TYPES: %w", err)
 	}
-	c.Reminder = reminder.DefaultConfig
-	if v := env.String("REMINDER_THRESHOLDS", ""); v != "" {
-		t, err := reminder.ParseThresholds(v)
-		if err != nil {
-			return c, fmt.Errorf("REMINDER_THRESHOLDS: %w", err)
-		}
-		c.Reminder.Thresholds = t
+	r, err := reminder.ConfigFrom(env)
+	if err != nil {
+		return c, err
 	}
-	c.Reminder.SendRate = float64(env.Int("REMINDER_SEND_RATE", int(reminder.DefaultConfig.SendRate), 1, 1000))
-	c.Reminder.CatchUpDays = env.Int("REMINDER_CATCH_UP_DAYS", reminder.DefaultConfig.CatchUpDays, 0, 60)
+	c.Reminder = r
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
 	return c, env.Err()
 }
