@@ -313,6 +313,29 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	if err != nil {
 		return err
 	}
+	if err := missingAnswers(acc, answers); err != nil {
+		return err
+	}
+	items, err := s.submitItems(acc, answers, evidence, s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(items, 100) {
+		if err := s.Store.Transact(ctx, chunk); err != nil {
+			if errors.Is(err, store.ErrConditionFailed) {
+				return errUnderReview
+			}
+			return fmt.Errorf("submit: %w", err)
+		}
+	}
+	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	s.announceSubmission(ctx, acc)
+	return nil
+}
+
+// missingAnswers refuses a submission that leaves a required criterion
+// unanswered, naming each one.
+func missingAnswers(acc *accounts.Account, answers map[string]*answerItem) error {
 	var missing []fault.Detail
 	for _, c := range criteria.ForEntityType(acc.EntityType) {
 		if a, ok := answers[c.ID]; c.Required && (!ok || a.Draft.Answer == "") {
@@ -322,7 +345,13 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	if len(missing) > 0 {
 		return fault.WithDetails(fault.PolicyRejected, "missing_answers", fmt.Sprintf("%d required criteria are not answered", len(missing)), missing)
 	}
-	now := s.Now().UTC()
+	return nil
+}
+
+// submitItems are the writes of a submission: the account enters the review
+// queues (once: the condition refuses a second submission), and every
+// criterion not already approved as it stands waits for review.
+func (s *Service) submitItems(acc *accounts.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
 	queue := "QUEUE#POOL"
 	if acc.SpecialistID != "" {
 		queue = "QUEUE#" + acc.SpecialistID
@@ -336,13 +365,11 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 		Set(expression.Name("GSI2SK"), expression.Value(sortKey))
 	cond := expression.Or(expression.AttributeNotExists(expression.Name("profileStatus")),
 		expression.Name("profileStatus").NotEqual(expression.Value(Submitted)))
-	items := []types.TransactWriteItem{}
 	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), upd, &cond)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	items = append(items, accUpd)
-	// Every criterion not already approved as it stands waits for review.
+	items := []types.TransactWriteItem{accUpd}
 	for id, a := range answers {
 		draft := a.Draft
 		draft.Evidence = evidence[id]
@@ -352,19 +379,17 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 		u, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
 			expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewPending})), nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items = append(items, u)
 	}
-	for chunk := range slices.Chunk(items, 100) {
-		if err := s.Store.Transact(ctx, chunk); err != nil {
-			if errors.Is(err, store.ErrConditionFailed) {
-				return errUnderReview
-			}
-			return fmt.Errorf("submit: %w", err)
-		}
-	}
-	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	return items, nil
+}
+
+// announceSubmission emails the assigned specialist, or the shared pool
+// when there is none (or the specialist cannot be read). The submission
+// stands whether or not the email goes.
+func (s *Service) announceSubmission(ctx context.Context, acc *accounts.Account) {
 	to := s.PoolMail
 	if acc.SpecialistID != "" {
 		if sp, err := s.Specialist(ctx, acc.SpecialistID); err == nil {
@@ -377,7 +402,6 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	}}); err != nil {
 		s.Log.ErrorContext(ctx, "submission email not sent", "account_id", acc.ID, "err", err.Error())
 	}
-	return nil
 }
 
 func sameAnswer(a, b Snapshot) bool {
