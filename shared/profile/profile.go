@@ -449,11 +449,11 @@ func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry
 	return out, nil
 }
 
-// Decide approves or returns one criterion of a submitted profile (staff who
+// Review approves or returns one criterion of a submitted profile (staff who
 // see the account). An approval writes an immutable version in the same
 // transaction as the state change. When every criterion is decided the
 // profile leaves the queue and the AO and POCs get one email.
-func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
+func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
 	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.Review)
 	if err != nil {
 		return nil, err
