@@ -462,49 +462,19 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 	if err != nil {
 		return nil, err
 	}
-	if status(acc) != Submitted {
-		return nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
-	}
-	answers, evidence, err := s.answers(ctx, accountID)
+	a, evidence, err := s.pendingAnswer(ctx, acc, criterionID)
 	if err != nil {
 		return nil, err
 	}
-	ap, found := answers[criterionID]
-	if !found || ap.Review.State != ReviewPending {
-		return nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
-	}
-	a := *ap
 	now := s.Now().UTC()
-	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
 	var items []types.TransactWriteItem
 	if decision == "approve" {
-		snap := a.Draft
-		snap.Evidence = evidence[criterionID]
-		snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, p.UserID, &now, cycle(acc)
-		if snap.Evidence == nil {
-			snap.Evidence = []EvidenceRef{}
-		}
-		notExists := expression.AttributeNotExists(expression.Name("PK"))
-		put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(accountID, criterionID, snap.Version), CriterionID: criterionID, Snapshot: snap}, &notExists)
-		if err != nil {
-			return nil, err
-		}
-		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewApproved, Comment: comment})).
-			Set(expression.Name("approved"), expression.Value(snap)).
-			Set(expression.Name("approvals"), expression.Value(snap.Version)), &sameVersion)
-		if err != nil {
-			return nil, err
-		}
-		items = []types.TransactWriteItem{put, upd}
-		a.Approved, a.Approvals = &snap, snap.Version
-		a.Review = Review{State: ReviewApproved, Comment: comment}
+		items, a, err = s.approveWrites(acc, a, evidence, p.UserID, comment, now)
 	} else {
-		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewReturned, Comment: comment})), &sameVersion)
-		if err != nil {
-			return nil, err
-		}
-		items = []types.TransactWriteItem{upd}
-		a.Review = Review{State: ReviewReturned, Comment: comment}
+		items, a, err = s.returnWrites(a, comment)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Store.Transact(ctx, items); err != nil {
 		if errors.Is(err, store.ErrConditionFailed) {
@@ -516,8 +486,65 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 	if err := s.finishIfDecided(ctx, acc); err != nil {
 		return nil, err
 	}
-	cv := viewOf(c, &a, evidence[criterionID])
+	cv := viewOf(c, &a, evidence)
 	return &cv, nil
+}
+
+// pendingAnswer reads a criterion's answer and completed evidence, refusing
+// unless the profile is submitted and the criterion waits for review.
+func (s *Service) pendingAnswer(ctx context.Context, acc *accounts.Account, criterionID string) (answerItem, []EvidenceRef, error) {
+	if status(acc) != Submitted {
+		return answerItem{}, nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
+	}
+	answers, evidence, err := s.answers(ctx, acc.ID)
+	if err != nil {
+		return answerItem{}, nil, err
+	}
+	a, found := answers[criterionID]
+	if !found || a.Review.State != ReviewPending {
+		return answerItem{}, nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
+	}
+	return *a, evidence[criterionID], nil
+}
+
+// approveWrites are the writes that approve a: a new immutable version, and
+// the answer's review state and latest approval, conditional on the answer
+// being as the reviewer read it. It returns a as it stands after them.
+func (s *Service) approveWrites(acc *accounts.Account, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
+	snap := a.Draft
+	snap.Evidence = evidence
+	snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, reviewerID, &now, cycle(acc)
+	if snap.Evidence == nil {
+		snap.Evidence = []EvidenceRef{}
+	}
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
+	if err != nil {
+		return nil, a, err
+	}
+	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
+	upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewApproved, Comment: comment})).
+		Set(expression.Name("approved"), expression.Value(snap)).
+		Set(expression.Name("approvals"), expression.Value(snap.Version)), &sameVersion)
+	if err != nil {
+		return nil, a, err
+	}
+	a.Approved, a.Approvals = &snap, snap.Version
+	a.Review = Review{State: ReviewApproved, Comment: comment}
+	return []types.TransactWriteItem{put, upd}, a, nil
+}
+
+// returnWrites is the write that returns a to its members with the
+// reviewer's comment, conditional on the answer being as the reviewer read
+// it. It returns a as it stands after it.
+func (s *Service) returnWrites(a answerItem, comment string) ([]types.TransactWriteItem, answerItem, error) {
+	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
+	upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewReturned, Comment: comment})), &sameVersion)
+	if err != nil {
+		return nil, a, err
+	}
+	a.Review = Review{State: ReviewReturned, Comment: comment}
+	return []types.TransactWriteItem{upd}, a, nil
 }
 
 // finishIfDecided closes the review once no criterion is pending: the
