@@ -77,15 +77,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if o.Output == nil {
 		o.Output = io.Discard
 	}
-	ddbDir, err := installDynamoDB(ctx, o.CacheDir, o.Output)
-	if err != nil {
-		return nil, err
-	}
-	sesCLI, err := installSES(ctx, o.CacheDir, o.Output)
-	if err != nil {
-		return nil, err
-	}
-	minio, err := installMinIO(ctx, o.CacheDir, o.Output)
+	bins, err := installAll(ctx, o.CacheDir, o.Output)
 	if err != nil {
 		return nil, err
 	}
@@ -103,47 +95,88 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		SES:      "http://127.0.0.1:" + strconv.Itoa(o.SESPort),
 		dataDir:  data,
 	}
+	if err := s.launch(ctx, s.services(o, bins)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// binaries are where the three services were installed.
+type binaries struct {
+	dynamoDBDir string
+	sesCLI      string
+	minio       string
+}
+
+// installAll installs whichever of the three services the cache lacks.
+func installAll(ctx context.Context, cacheDir string, out io.Writer) (binaries, error) {
+	var in binaries
+	var err error
+	if in.dynamoDBDir, err = installDynamoDB(ctx, cacheDir, out); err != nil {
+		return in, err
+	}
+	if in.sesCLI, err = installSES(ctx, cacheDir, out); err != nil {
+		return in, err
+	}
+	if in.minio, err = installMinIO(ctx, cacheDir, out); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// service is one local service: its command and the URL that answers once
+// it is ready.
+type service struct {
+	name  string
+	cmd   *exec.Cmd
+	ready string
+}
+
+// services are the commands that run the three services on o's ports, with
+// their data under the stack's data directory.
+func (s *Stack) services(o Options, bins binaries) []service {
 	corsOrigins := "*"
 	if len(o.CORSOrigins) > 0 {
 		corsOrigins = strings.Join(o.CORSOrigins, ",")
 	}
-	starts := []struct {
-		name  string
-		cmd   *exec.Cmd
-		ready string
-	}{
-		{"dynamodb", command(o.Output, nil, "java",
-			"-Djava.library.path="+filepath.Join(ddbDir, "DynamoDBLocal_lib"),
-			"-jar", filepath.Join(ddbDir, "DynamoDBLocal.jar"),
-			"-inMemory", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(o.DynamoDBPort)),
-			s.DynamoDB},
+	ddb := command(o.Output, nil, "java",
+		"-Djava.library.path="+filepath.Join(bins.dynamoDBDir, "DynamoDBLocal_lib"),
+		"-jar", filepath.Join(bins.dynamoDBDir, "DynamoDBLocal.jar"),
+		"-inMemory", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(o.DynamoDBPort))
+	// DynamoDB Local writes a metadata file into its working directory.
+	ddb.Dir = s.dataDir
+	return []service{
+		{"dynamodb", ddb, s.DynamoDB},
 		{"minio", command(o.Output, []string{
 			"MINIO_ROOT_USER=" + AccessKey, "MINIO_ROOT_PASSWORD=" + SecretKey,
 			"MINIO_UPDATE=off", "MINIO_API_CORS_ALLOW_ORIGIN=" + corsOrigins,
 			"MINIO_REGION=" + Region,
-		}, minio, "server", filepath.Join(data, "s3"), "--quiet",
+		}, bins.minio, "server", filepath.Join(s.dataDir, "s3"), "--quiet",
 			"--address", "127.0.0.1:"+strconv.Itoa(o.S3Port),
 			"--console-address", "127.0.0.1:"+strconv.Itoa(o.S3Console)),
 			s.S3 + "/minio/health/live"},
-		{"ses", command(o.Output, nil, "node", sesCLI, "--host", "127.0.0.1", "--port", strconv.Itoa(o.SESPort)),
+		{"ses", command(o.Output, nil, "node", bins.sesCLI, "--host", "127.0.0.1", "--port", strconv.Itoa(o.SESPort)),
 			s.SES + "/health-check"},
 	}
-	// DynamoDB Local writes a metadata file into its working directory.
-	starts[0].cmd.Dir = data
-	for _, st := range starts {
-		if err := st.cmd.Start(); err != nil {
+}
+
+// launch starts every service, then waits until each answers; on error it
+// stops whatever it started.
+func (s *Stack) launch(ctx context.Context, services []service) error {
+	for _, sv := range services {
+		if err := sv.cmd.Start(); err != nil {
 			s.Stop()
-			return nil, fmt.Errorf("start %s: %w", st.name, err)
+			return fmt.Errorf("start %s: %w", sv.name, err)
 		}
-		s.procs = append(s.procs, st.cmd)
+		s.procs = append(s.procs, sv.cmd)
 	}
-	for _, st := range starts {
-		if err := waitHTTP(ctx, st.ready, 90*time.Second); err != nil {
+	for _, sv := range services {
+		if err := waitHTTP(ctx, sv.ready, 90*time.Second); err != nil {
 			s.Stop()
-			return nil, fmt.Errorf("%s did not answer at %s: %w", st.name, st.ready, err)
+			return fmt.Errorf("%s did not answer at %s: %w", sv.name, sv.ready, err)
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // Env returns the environment that points the AWS SDK at the stack: the

@@ -111,95 +111,23 @@ var errAlreadySynced = fault.New(fault.Conflict, "already_synced", "this legacy 
 // legacy id syncs once (a conditional write, so concurrent attempts give one
 // success).
 func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyPassword string, c identity.Client) ([]identity.Membership, error) {
-	var it legacyItem
-	found, err := s.Store.Get(ctx, legacyKey(legacyID), &it)
+	it, now, err := s.checkLegacyPassword(ctx, p, legacyID, legacyPassword, c)
 	if err != nil {
 		return nil, err
-	}
-	ok := s.Users.Hasher.Verify(legacyPassword, it.PasswordHash) && found
-	u, err := s.Users.Get(ctx, p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	lock := s.Users.Lockout
-	if u.Locked(now) || it.LockedUntil > now.Unix() {
-		s.record(ctx, p, "", audit.Event{Action: audit.PasswordCheckFailed,
-			Details: map[string]string{"legacyUserId": legacyID, "reason": "locked"}})
-		return nil, identity.ErrInvalidCredentials
-	}
-	if found && it.LockedUntil != 0 { // a lock that has run out: count afresh
-		upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).Remove(expression.Name("lockedUntil"))
-		cond := expression.Name("lockedUntil").Equal(expression.Value(it.LockedUntil))
-		if err := s.Store.Update(ctx, it.Key, upd, &cond, nil); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-			return nil, fmt.Errorf("clear legacy lock: %w", err)
-		}
-	}
-	if !ok {
-		if err := s.Users.CountFailure(ctx, u, c); err != nil {
-			return nil, err
-		}
-		if found {
-			if err := s.legacyFailure(ctx, it, now, lock); err != nil {
-				return nil, err
-			}
-		}
-		return nil, identity.ErrInvalidCredentials
 	}
 	if it.SyncedBy != "" {
 		return nil, errAlreadySynced
 	}
-	cond := expression.AttributeNotExists(expression.Name("syncedBy")).
-		And(expression.Or(expression.AttributeNotExists(expression.Name("failedAttempts")),
-			expression.Name("failedAttempts").LessThan(expression.Value(lock.Threshold)))).
-		And(expression.Or(expression.AttributeNotExists(expression.Name("lockedUntil")),
-			expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix()))))
-	claim, err := store.TxUpdate(s.Store.Table, it.Key, expression.Set(expression.Name("syncedBy"), expression.Value(p.UserID)).
-		Set(expression.Name("syncedAt"), expression.Value(now.UTC())).Set(expression.Name("failedAttempts"), expression.Value(0)).
-		Remove(expression.Name("lockedUntil")), &cond)
+	items, err := s.legacyClaim(it, p.UserID, now)
 	if err != nil {
 		return nil, err
 	}
-	userUnlocked, err := s.Users.NotLockedCheck(u.ID, now)
+	added, join, err := s.legacyMemberships(ctx, p, legacyID, it)
 	if err != nil {
 		return nil, err
 	}
-	items := []types.TransactWriteItem{claim, userUnlocked}
-	var added []identity.Membership
-	for _, lm := range it.Memberships {
-		acc, err := s.account(ctx, lm.AccountID)
-		if fault.Is(err, fault.NotFound) {
-			s.Log.WarnContext(ctx, "legacy membership names no account", "legacy_user_id", legacyID, "account_id", lm.AccountID)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, lm.Role)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, join...)
-		added = append(added, *m)
-	}
-	err = s.Store.Transact(ctx, items)
-	var te *store.TxError
-	if errors.As(err, &te) && te.FailedAt(0) {
-		// Synced by a concurrent attempt, or locked by concurrent guesses.
-		var now legacyItem
-		if _, err := s.Store.Get(ctx, it.Key, &now); err == nil && now.SyncedBy != "" {
-			return nil, errAlreadySynced
-		}
-		return nil, identity.ErrInvalidCredentials
-	}
-	if errors.As(err, &te) && te.FailedAt(1) {
-		return nil, identity.ErrInvalidCredentials // the user was locked meanwhile
-	}
-	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, errMembershipChanged // a membership changed since memberItems read it; nothing was written
-	}
-	if err != nil {
-		return nil, fmt.Errorf("legacy sync: %w", err)
+	if err := s.commitLegacySync(ctx, it.Key, append(items, join...)); err != nil {
+		return nil, err
 	}
 	for _, m := range added {
 		s.record(ctx, p, m.AccountID, audit.Event{Action: "legacy_synced", Details: map[string]string{"legacyUserId": legacyID, "role": m.Role}})
@@ -208,6 +136,121 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 		added = []identity.Membership{}
 	}
 	return added, nil
+}
+
+// checkLegacyPassword reads the legacy credential and the signed-in user and
+// checks the password, returning the credential and the time of the check.
+// A locked user or legacy id, an unknown id and a wrong password are all
+// ErrInvalidCredentials; the last two count toward the user's lockout and
+// the legacy id's own.
+func (s *Service) checkLegacyPassword(ctx context.Context, p Principal, legacyID, legacyPassword string, c identity.Client) (legacyItem, time.Time, error) {
+	var it legacyItem
+	found, err := s.Store.Get(ctx, legacyKey(legacyID), &it)
+	if err != nil {
+		return it, time.Time{}, err
+	}
+	ok := s.Users.Hasher.Verify(legacyPassword, it.PasswordHash) && found
+	u, err := s.Users.Get(ctx, p.UserID)
+	if err != nil {
+		return it, time.Time{}, err
+	}
+	now := s.Now()
+	if u.Locked(now) || it.LockedUntil > now.Unix() {
+		s.record(ctx, p, "", audit.Event{Action: audit.PasswordCheckFailed,
+			Details: map[string]string{"legacyUserId": legacyID, "reason": "locked"}})
+		return it, now, identity.ErrInvalidCredentials
+	}
+	if found && it.LockedUntil != 0 { // a lock that has run out: count afresh
+		upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).Remove(expression.Name("lockedUntil"))
+		cond := expression.Name("lockedUntil").Equal(expression.Value(it.LockedUntil))
+		if err := s.Store.Update(ctx, it.Key, upd, &cond, nil); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+			return it, now, fmt.Errorf("clear legacy lock: %w", err)
+		}
+	}
+	if !ok {
+		if err := s.Users.CountFailure(ctx, u, c); err != nil {
+			return it, now, err
+		}
+		if found {
+			if err := s.legacyFailure(ctx, it, now, s.Users.Lockout); err != nil {
+				return it, now, err
+			}
+		}
+		return it, now, identity.ErrInvalidCredentials
+	}
+	return it, now, nil
+}
+
+// legacyClaim is the write that marks the legacy id synced by userID, only
+// while it is not synced or locked, beside the check that the user is not
+// locked; a failure of either is told apart by its position.
+func (s *Service) legacyClaim(it legacyItem, userID string, now time.Time) ([]types.TransactWriteItem, error) {
+	lock := s.Users.Lockout
+	cond := expression.AttributeNotExists(expression.Name("syncedBy")).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("failedAttempts")),
+			expression.Name("failedAttempts").LessThan(expression.Value(lock.Threshold)))).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("lockedUntil")),
+			expression.Name("lockedUntil").LessThanEqual(expression.Value(now.Unix()))))
+	claim, err := store.TxUpdate(s.Store.Table, it.Key, expression.Set(expression.Name("syncedBy"), expression.Value(userID)).
+		Set(expression.Name("syncedAt"), expression.Value(now.UTC())).Set(expression.Name("failedAttempts"), expression.Value(0)).
+		Remove(expression.Name("lockedUntil")), &cond)
+	if err != nil {
+		return nil, err
+	}
+	userUnlocked, err := s.Users.NotLockedCheck(userID, now)
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{claim, userUnlocked}, nil
+}
+
+// legacyMemberships are the memberships the legacy credential grants p and
+// the writes that add them; an account that no longer exists is skipped.
+func (s *Service) legacyMemberships(ctx context.Context, p Principal, legacyID string, it legacyItem) ([]identity.Membership, []types.TransactWriteItem, error) {
+	var added []identity.Membership
+	var items []types.TransactWriteItem
+	for _, lm := range it.Memberships {
+		acc, err := s.account(ctx, lm.AccountID)
+		if fault.Is(err, fault.NotFound) {
+			s.Log.WarnContext(ctx, "legacy membership names no account", "legacy_user_id", legacyID, "account_id", lm.AccountID)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, lm.Role)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, join...)
+		added = append(added, *m)
+	}
+	return added, items, nil
+}
+
+// commitLegacySync writes the claim, the user check and the memberships in
+// one transaction, and says which of them stopped it.
+func (s *Service) commitLegacySync(ctx context.Context, key store.Key, items []types.TransactWriteItem) error {
+	err := s.Store.Transact(ctx, items)
+	var te *store.TxError
+	if errors.As(err, &te) && te.FailedAt(0) {
+		// Synced by a concurrent attempt, or locked by concurrent guesses.
+		var latest legacyItem
+		if _, err := s.Store.Get(ctx, key, &latest); err == nil && latest.SyncedBy != "" {
+			return errAlreadySynced
+		}
+		return identity.ErrInvalidCredentials
+	}
+	if errors.As(err, &te) && te.FailedAt(1) {
+		return identity.ErrInvalidCredentials // the user was locked meanwhile
+	}
+	if errors.Is(err, store.ErrConditionFailed) {
+		return errMembershipChanged // a membership changed since memberItems read it; nothing was written
+	}
+	if err != nil {
+		return fmt.Errorf("legacy sync: %w", err)
+	}
+	return nil
 }
 
 // legacyFailure counts a wrong password against the legacy id and locks it

@@ -166,34 +166,9 @@ var ErrEmailNotVerified = fault.New(fault.Forbidden, "email_not_verified",
 // that all read the user before the lock landed cannot get past it, and a
 // sign-in racing a suspension or a reset leaves no session behind.
 func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User, Started, error) {
-	norm, err := mail.Normalize(email)
-	if err != nil {
-		s.Hasher.Verify(pw, "")
-		s.unknownFailure(ctx, email, c)
-		return nil, Started{}, ErrInvalidCredentials
-	}
-	u, found, err := s.byEmail(ctx, norm)
+	u, now, err := s.checkPassword(ctx, email, pw, c)
 	if err != nil {
 		return nil, Started{}, err
-	}
-	if !found {
-		s.Hasher.Verify(pw, "")
-		s.unknownFailure(ctx, norm, c)
-		return nil, Started{}, ErrInvalidCredentials
-	}
-	ok := s.Hasher.Verify(pw, u.PasswordHash)
-	now := s.Now()
-	switch {
-	case u.Status == Suspended:
-		return nil, Started{}, s.failure(ctx, u, "suspended", false, now, c)
-	case u.Status == Deactivated:
-		return nil, Started{}, s.failure(ctx, u, "deactivated", false, now, c)
-	case u.Locked(now):
-		return nil, Started{}, s.failure(ctx, u, "locked", false, now, c)
-	case !ok:
-		return nil, Started{}, s.failure(ctx, u, "wrong_password", true, now, c)
-	case u.EmailPending:
-		return nil, Started{}, ErrEmailNotVerified
 	}
 	// Read only now the password is right, so that every failure makes the
 	// same calls as an unknown address's.
@@ -206,37 +181,98 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 			return nil, Started{}, err
 		}
 	}
-	var rehash string
-	if s.Hasher.NeedsRehash(u.PasswordHash) {
-		if rehash, err = s.Hasher.Hash(pw); err != nil {
-			return nil, Started{}, err
-		}
+	rehash, err := s.rehashIfWeak(u, pw)
+	if err != nil {
+		return nil, Started{}, err
 	}
 	token, sess, startItems, err := s.Sessions.Start(
 		session.Owner{UserID: u.ID, Email: u.Email, Name: u.Name, StaffRole: string(u.StaffRole)}, epoch, c.UserAgent, c.IP)
 	if err != nil {
 		return nil, Started{}, err
 	}
-	accept, err := s.acceptItem(u, now, rehash)
-	if err != nil {
+	if err := s.accept(ctx, u, now, rehash, startItems, c); err != nil {
 		return nil, Started{}, err
 	}
-	if err := s.Store.Transact(ctx, append([]types.TransactWriteItem{accept}, startItems...)); err != nil {
+	s.signedIn(ctx, u, now, rehash, c)
+	return u, Started{Token: token, Session: sess}, nil
+}
+
+// checkPassword finds the user with the email and checks the password: it
+// returns the user, if they may sign in, and the time of the check. Every
+// failure, known user or not, costs one argon2id verification, one counting
+// write and one audit event, and is ErrInvalidCredentials.
+func (s *Service) checkPassword(ctx context.Context, email, pw string, c Client) (*User, time.Time, error) {
+	norm, err := mail.Normalize(email)
+	if err != nil {
+		s.Hasher.Verify(pw, "")
+		s.unknownFailure(ctx, email, c)
+		return nil, time.Time{}, ErrInvalidCredentials
+	}
+	u, found, err := s.byEmail(ctx, norm)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if !found {
+		s.Hasher.Verify(pw, "")
+		s.unknownFailure(ctx, norm, c)
+		return nil, time.Time{}, ErrInvalidCredentials
+	}
+	ok := s.Hasher.Verify(pw, u.PasswordHash)
+	now := s.Now()
+	switch {
+	case u.Status == Suspended:
+		return nil, now, s.failure(ctx, u, "suspended", false, now, c)
+	case u.Status == Deactivated:
+		return nil, now, s.failure(ctx, u, "deactivated", false, now, c)
+	case u.Locked(now):
+		return nil, now, s.failure(ctx, u, "locked", false, now, c)
+	case !ok:
+		return nil, now, s.failure(ctx, u, "wrong_password", true, now, c)
+	case u.EmailPending:
+		return nil, now, ErrEmailNotVerified
+	}
+	return u, now, nil
+}
+
+// rehashIfWeak is the password hashed afresh when u's hash was made with weaker
+// parameters than today's, or "".
+func (s *Service) rehashIfWeak(u *User, pw string) (string, error) {
+	if !s.Hasher.NeedsRehash(u.PasswordHash) {
+		return "", nil
+	}
+	return s.Hasher.Hash(pw)
+}
+
+// accept writes, in one transaction, the conditional acceptance of u's
+// password and the new session's items. A condition that fails means the
+// user changed since the read, and is answered like any failed sign-in.
+func (s *Service) accept(ctx context.Context, u *User, now time.Time, rehash string, startItems []types.TransactWriteItem, c Client) error {
+	item, err := s.acceptItem(u, now, rehash)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Transact(ctx, append([]types.TransactWriteItem{item}, startItems...)); err != nil {
 		if isCondition(err) {
 			// Locked, suspended, reset or signed out everywhere since the
 			// read: the password no longer opens anything.
 			s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignInFailed, At: now, IP: c.IP, UserAgent: c.UserAgent,
 				Details: map[string]string{"reason": "changed_meanwhile"}})
-			return nil, Started{}, ErrInvalidCredentials
+			return ErrInvalidCredentials
 		}
-		return nil, Started{}, fmt.Errorf("sign in: %w", err)
+		return fmt.Errorf("sign in: %w", err)
 	}
+	return nil
+}
+
+// signedIn brings u up to date with the accepted sign-in and records it
+// (and a rehash), the audit writes side by side.
+func (s *Service) signedIn(ctx context.Context, u *User, now time.Time, rehash string, c Client) {
 	t := now.UTC()
-	var wg sync.WaitGroup
 	u.LastSignInAt, u.FailedAttempts, u.LockedUntil = &t, 0, 0
 	if rehash != "" {
 		u.PasswordHash = rehash
 	}
+	var wg sync.WaitGroup
 	wg.Go(func() {
 		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignIn, At: now, IP: c.IP, UserAgent: c.UserAgent})
 	})
@@ -246,7 +282,6 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 		})
 	}
 	wg.Wait()
-	return u, Started{Token: token, Session: sess}, nil
 }
 
 // failure records a failed sign-in of a known user: one write that counts it

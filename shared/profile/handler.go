@@ -207,7 +207,7 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p accounts.Prin
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	cv, err := h.Profiles.Decide(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Decision, strings.TrimSpace(req.Comment))
+	cv, err := h.Profiles.Review(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Decision, strings.TrimSpace(req.Comment))
 	if err != nil {
 		return err
 	}

@@ -313,6 +313,29 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	if err != nil {
 		return err
 	}
+	if err := missingAnswers(acc, answers); err != nil {
+		return err
+	}
+	items, err := s.submitItems(acc, answers, evidence, s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(items, 100) {
+		if err := s.Store.Transact(ctx, chunk); err != nil {
+			if errors.Is(err, store.ErrConditionFailed) {
+				return errUnderReview
+			}
+			return fmt.Errorf("submit: %w", err)
+		}
+	}
+	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	s.announceSubmission(ctx, acc)
+	return nil
+}
+
+// missingAnswers refuses a submission that leaves a required criterion
+// unanswered, naming each one.
+func missingAnswers(acc *accounts.Account, answers map[string]*answerItem) error {
 	var missing []fault.Detail
 	for _, c := range criteria.ForEntityType(acc.EntityType) {
 		if a, ok := answers[c.ID]; c.Required && (!ok || a.Draft.Answer == "") {
@@ -322,7 +345,13 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	if len(missing) > 0 {
 		return fault.WithDetails(fault.PolicyRejected, "missing_answers", fmt.Sprintf("%d required criteria are not answered", len(missing)), missing)
 	}
-	now := s.Now().UTC()
+	return nil
+}
+
+// submitItems are the writes of a submission: the account enters the review
+// queues (once: the condition refuses a second submission), and every
+// criterion not already approved as it stands waits for review.
+func (s *Service) submitItems(acc *accounts.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
 	queue := "QUEUE#POOL"
 	if acc.SpecialistID != "" {
 		queue = "QUEUE#" + acc.SpecialistID
@@ -336,13 +365,11 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 		Set(expression.Name("GSI2SK"), expression.Value(sortKey))
 	cond := expression.Or(expression.AttributeNotExists(expression.Name("profileStatus")),
 		expression.Name("profileStatus").NotEqual(expression.Value(Submitted)))
-	items := []types.TransactWriteItem{}
 	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), upd, &cond)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	items = append(items, accUpd)
-	// Every criterion not already approved as it stands waits for review.
+	items := []types.TransactWriteItem{accUpd}
 	for id, a := range answers {
 		draft := a.Draft
 		draft.Evidence = evidence[id]
@@ -352,19 +379,17 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 		u, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
 			expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewPending})), nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items = append(items, u)
 	}
-	for chunk := range slices.Chunk(items, 100) {
-		if err := s.Store.Transact(ctx, chunk); err != nil {
-			if errors.Is(err, store.ErrConditionFailed) {
-				return errUnderReview
-			}
-			return fmt.Errorf("submit: %w", err)
-		}
-	}
-	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	return items, nil
+}
+
+// announceSubmission emails the assigned specialist, or the shared pool
+// when there is none (or the specialist cannot be read). The submission
+// stands whether or not the email goes.
+func (s *Service) announceSubmission(ctx context.Context, acc *accounts.Account) {
 	to := s.PoolMail
 	if acc.SpecialistID != "" {
 		if sp, err := s.Specialist(ctx, acc.SpecialistID); err == nil {
@@ -377,7 +402,6 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 	}}); err != nil {
 		s.Log.ErrorContext(ctx, "submission email not sent", "account_id", acc.ID, "err", err.Error())
 	}
-	return nil
 }
 
 func sameAnswer(a, b Snapshot) bool {
@@ -425,11 +449,11 @@ func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry
 	return out, nil
 }
 
-// Decide approves or returns one criterion of a submitted profile (staff who
+// Review approves or returns one criterion of a submitted profile (staff who
 // see the account). An approval writes an immutable version in the same
 // transaction as the state change. When every criterion is decided the
 // profile leaves the queue and the AO and POCs get one email.
-func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
+func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
 	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.Review)
 	if err != nil {
 		return nil, err
@@ -438,49 +462,19 @@ func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, c
 	if err != nil {
 		return nil, err
 	}
-	if status(acc) != Submitted {
-		return nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
-	}
-	answers, evidence, err := s.answers(ctx, accountID)
+	a, evidence, err := s.pendingAnswer(ctx, acc, criterionID)
 	if err != nil {
 		return nil, err
 	}
-	ap, found := answers[criterionID]
-	if !found || ap.Review.State != ReviewPending {
-		return nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
-	}
-	a := *ap
 	now := s.Now().UTC()
-	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
 	var items []types.TransactWriteItem
 	if decision == "approve" {
-		snap := a.Draft
-		snap.Evidence = evidence[criterionID]
-		snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, p.UserID, &now, cycle(acc)
-		if snap.Evidence == nil {
-			snap.Evidence = []EvidenceRef{}
-		}
-		notExists := expression.AttributeNotExists(expression.Name("PK"))
-		put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(accountID, criterionID, snap.Version), CriterionID: criterionID, Snapshot: snap}, &notExists)
-		if err != nil {
-			return nil, err
-		}
-		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewApproved, Comment: comment})).
-			Set(expression.Name("approved"), expression.Value(snap)).
-			Set(expression.Name("approvals"), expression.Value(snap.Version)), &sameVersion)
-		if err != nil {
-			return nil, err
-		}
-		items = []types.TransactWriteItem{put, upd}
-		a.Approved, a.Approvals = &snap, snap.Version
-		a.Review = Review{State: ReviewApproved, Comment: comment}
+		items, a, err = s.approveWrites(acc, a, evidence, p.UserID, comment, now)
 	} else {
-		upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewReturned, Comment: comment})), &sameVersion)
-		if err != nil {
-			return nil, err
-		}
-		items = []types.TransactWriteItem{upd}
-		a.Review = Review{State: ReviewReturned, Comment: comment}
+		items, a, err = s.returnWrites(a, comment)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Store.Transact(ctx, items); err != nil {
 		if errors.Is(err, store.ErrConditionFailed) {
@@ -492,8 +486,65 @@ func (s *Service) Decide(ctx context.Context, p accounts.Principal, accountID, c
 	if err := s.finishIfDecided(ctx, acc); err != nil {
 		return nil, err
 	}
-	cv := viewOf(c, &a, evidence[criterionID])
+	cv := viewOf(c, &a, evidence)
 	return &cv, nil
+}
+
+// pendingAnswer reads a criterion's answer and completed evidence, refusing
+// unless the profile is submitted and the criterion waits for review.
+func (s *Service) pendingAnswer(ctx context.Context, acc *accounts.Account, criterionID string) (answerItem, []EvidenceRef, error) {
+	if status(acc) != Submitted {
+		return answerItem{}, nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
+	}
+	answers, evidence, err := s.answers(ctx, acc.ID)
+	if err != nil {
+		return answerItem{}, nil, err
+	}
+	a, found := answers[criterionID]
+	if !found || a.Review.State != ReviewPending {
+		return answerItem{}, nil, fault.New(fault.Conflict, "not_pending", "this criterion is not waiting for review")
+	}
+	return *a, evidence[criterionID], nil
+}
+
+// approveWrites are the writes that approve a: a new immutable version, and
+// the answer's review state and latest approval, conditional on the answer
+// being as the reviewer read it. It returns a as it stands after them.
+func (s *Service) approveWrites(acc *accounts.Account, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
+	snap := a.Draft
+	snap.Evidence = evidence
+	snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, reviewerID, &now, cycle(acc)
+	if snap.Evidence == nil {
+		snap.Evidence = []EvidenceRef{}
+	}
+	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
+	if err != nil {
+		return nil, a, err
+	}
+	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
+	upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewApproved, Comment: comment})).
+		Set(expression.Name("approved"), expression.Value(snap)).
+		Set(expression.Name("approvals"), expression.Value(snap.Version)), &sameVersion)
+	if err != nil {
+		return nil, a, err
+	}
+	a.Approved, a.Approvals = &snap, snap.Version
+	a.Review = Review{State: ReviewApproved, Comment: comment}
+	return []types.TransactWriteItem{put, upd}, a, nil
+}
+
+// returnWrites is the write that returns a to its members with the
+// reviewer's comment, conditional on the answer being as the reviewer read
+// it. It returns a as it stands after it.
+func (s *Service) returnWrites(a answerItem, comment string) ([]types.TransactWriteItem, answerItem, error) {
+	sameVersion := expression.Name("version").Equal(expression.Value(a.Version))
+	upd, err := store.TxUpdate(s.Store.Table, a.Key, expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewReturned, Comment: comment})), &sameVersion)
+	if err != nil {
+		return nil, a, err
+	}
+	a.Review = Review{State: ReviewReturned, Comment: comment}
+	return []types.TransactWriteItem{upd}, a, nil
 }
 
 // finishIfDecided closes the review once no criterion is pending: the

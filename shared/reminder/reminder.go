@@ -98,89 +98,41 @@ var stateKey = store.Key{PK: "JOB#annual-review-reminders", SK: "STATE"}
 // send fails, so reruns never send twice.
 func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 	day := asOf.UTC().Truncate(24 * time.Hour)
-	var st state
-	if _, err := j.Store.Get(ctx, stateKey, &st); err != nil {
+	st, from, err := j.window(ctx, day)
+	if err != nil {
 		return Result{}, err
-	}
-	from := day // first day whose thresholds are read
-	if last, err := time.Parse(dateLayout, st.LastRun); err == nil && last.Before(day) {
-		from = last.AddDate(0, 0, 1)
-		if earliest := day.AddDate(0, 0, -j.Config.CatchUpDays); from.Before(earliest) {
-			from = earliest
-		}
 	}
 	suppressed, err := j.Suppressed.Suppressed(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	// Every due date a threshold names for a day in [from, day].
-	dues := map[string]bool{}
-	for d := from; !d.After(day); d = d.AddDate(0, 0, 1) {
-		for _, t := range j.Config.Thresholds {
-			dues[d.AddDate(0, 0, -t).Format(dateLayout)] = true
-		}
-	}
 	var res Result
 	failed := false
-	interval := time.Duration(float64(time.Second) / j.Config.SendRate)
-	var lastSend time.Time
-	for _, due := range sortedKeys(dues) {
-		var accs []accounts.Account
-		if err := j.Store.Query(ctx, "GSI3", store.KeyOnly("GSI3PK", "DUE#"+due), true, &accs); err != nil {
+	pace := pacer{interval: time.Duration(float64(time.Second) / j.Config.SendRate), sleep: j.Sleep}
+	for _, due := range j.dueDates(from, day) {
+		accs, err := j.accountsDue(ctx, due)
+		if err != nil {
 			return res, err
 		}
 		for _, acc := range accs {
-			if acc.ReviewDueDate != due {
-				continue // the index lags a due date that just moved
-			}
 			threshold, ok := j.latestPassed(due, day)
 			if !ok {
 				continue
 			}
-			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < j.Config.Margin {
+			if j.nearDeadline(ctx) {
 				j.Log.WarnContext(ctx, "reminders stopped before the deadline; the next run goes on", "sent", res.Sent)
 				return res, j.markDone(ctx, st, from.AddDate(0, 0, -1))
 			}
-			var to []string
-			for _, c := range acc.Contacts {
-				if !suppressed[c] {
-					to = append(to, c)
-				}
+			sent, sendFailed, err := j.remind(ctx, acc, due, threshold, day, recipients(acc, suppressed), &pace)
+			if err != nil {
+				return res, err
 			}
-			if len(to) == 0 {
+			failed = failed || sendFailed
+			if sent {
+				res.Sent++
+			} else {
 				res.Skipped++
-				continue
 			}
-			// Each recipient's reminder is claimed on its own, so a send that
-			// fails for one address is retried for that address alone.
-			sentAny := false
-			for _, addr := range to {
-				claimed, err := j.claim(ctx, acc.ID, due, threshold, addr, day)
-				if err != nil {
-					return res, err
-				}
-				if !claimed {
-					continue
-				}
-				if wait := interval - time.Since(lastSend); wait > 0 && !lastSend.IsZero() {
-					j.Sleep(wait)
-				}
-				lastSend = time.Now()
-				if err := j.send(ctx, acc, addr, due, threshold); err != nil {
-					j.Log.ErrorContext(ctx, "reminder not sent; released for the next run", "account_id", acc.ID, "err", err.Error())
-					if err := j.release(ctx, acc.ID, due, threshold, addr); err != nil {
-						return res, err
-					}
-					failed = true
-					continue
-				}
-				sentAny = true
-			}
-			if !sentAny {
-				res.Skipped++
-				continue
-			}
-			res.Sent++
 		}
 	}
 	// A run with a failed send is not done: the next run looks at its whole
@@ -191,6 +143,105 @@ func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 		done = from.AddDate(0, 0, -1)
 	}
 	return res, j.markDone(ctx, st, done)
+}
+
+// window reads the job's state and returns it with the first day this run
+// looks at: the day after the last complete run, at most CatchUpDays back.
+func (j *Job) window(ctx context.Context, day time.Time) (state, time.Time, error) {
+	var st state
+	if _, err := j.Store.Get(ctx, stateKey, &st); err != nil {
+		return st, time.Time{}, err
+	}
+	from := day
+	if last, err := time.Parse(dateLayout, st.LastRun); err == nil && last.Before(day) {
+		from = last.AddDate(0, 0, 1)
+		if earliest := day.AddDate(0, 0, -j.Config.CatchUpDays); from.Before(earliest) {
+			from = earliest
+		}
+	}
+	return st, from, nil
+}
+
+// dueDates are, sorted, every due date a threshold names for a day in
+// [from, day].
+func (j *Job) dueDates(from, day time.Time) []string {
+	dues := map[string]bool{}
+	for d := from; !d.After(day); d = d.AddDate(0, 0, 1) {
+		for _, t := range j.Config.Thresholds {
+			dues[d.AddDate(0, 0, -t).Format(dateLayout)] = true
+		}
+	}
+	return sortedKeys(dues)
+}
+
+// accountsDue reads the accounts whose review is due on due.
+func (j *Job) accountsDue(ctx context.Context, due string) ([]accounts.Account, error) {
+	var accs []accounts.Account
+	if err := j.Store.Query(ctx, "GSI3", store.KeyOnly("GSI3PK", "DUE#"+due), true, &accs); err != nil {
+		return nil, err
+	}
+	// The index lags a due date that just moved.
+	return slices.DeleteFunc(accs, func(a accounts.Account) bool { return a.ReviewDueDate != due }), nil
+}
+
+// nearDeadline reports whether less than Margin is left before the
+// context's deadline.
+func (j *Job) nearDeadline(ctx context.Context) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) < j.Config.Margin
+}
+
+// recipients are the account's contacts that are not suppressed.
+func recipients(acc accounts.Account, suppressed map[string]bool) []string {
+	var to []string
+	for _, c := range acc.Contacts {
+		if !suppressed[c] {
+			to = append(to, c)
+		}
+	}
+	return to
+}
+
+// remind sends one account its reminder for (due, threshold). Each
+// recipient's reminder is claimed on its own, so a send that fails for one
+// address is released and retried for that address alone. sent is whether
+// any address was mailed; failed, whether any send failed.
+func (j *Job) remind(ctx context.Context, acc accounts.Account, due string, threshold int, day time.Time, to []string, pace *pacer) (sent, failed bool, err error) {
+	for _, addr := range to {
+		claimed, err := j.claim(ctx, acc.ID, due, threshold, addr, day)
+		if err != nil {
+			return sent, failed, err
+		}
+		if !claimed {
+			continue
+		}
+		pace.wait()
+		if err := j.send(ctx, acc, addr, due, threshold); err != nil {
+			j.Log.ErrorContext(ctx, "reminder not sent; released for the next run", "account_id", acc.ID, "err", err.Error())
+			if err := j.release(ctx, acc.ID, due, threshold, addr); err != nil {
+				return sent, failed, err
+			}
+			failed = true
+			continue
+		}
+		sent = true
+	}
+	return sent, failed, nil
+}
+
+// pacer keeps sends at least interval apart.
+type pacer struct {
+	interval time.Duration
+	sleep    func(time.Duration)
+	last     time.Time
+}
+
+// wait sleeps until interval has passed since the previous send.
+func (p *pacer) wait() {
+	if wait := p.interval - time.Since(p.last); wait > 0 && !p.last.IsZero() {
+		p.sleep(wait)
+	}
+	p.last = time.Now()
 }
 
 // markDone records that every day up to done was handled, unless a later

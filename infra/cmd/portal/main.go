@@ -41,6 +41,43 @@ func run() error {
 	defer stop()
 
 	port := envOr("PORT", "8080")
+	setDefaults(port)
+	tpl, err := samtemplate.Load("template.yaml", map[string]string{"PortalUrl": os.Getenv("PORTAL_URL")})
+	if err != nil {
+		return err
+	}
+	consoleURL := "(not started here)"
+	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
+		st, err := startStack(ctx, tpl)
+		if err != nil {
+			return err
+		}
+		defer st.Stop()
+		consoleURL = st.S3Web
+	}
+	cfg, deps, err := build(ctx, tpl)
+	if err != nil {
+		return err
+	}
+	seedPassword := envOr("SEED_PASSWORD", seed.DefaultPassword)
+	created, err := seed.Run(ctx, deps.Users, deps.Accounts, seedPassword)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           portal.Handler(deps, portal.AllRoutes(deps)),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	printBanner(cfg, consoleURL, created, seedPassword)
+	return serve(ctx, srv, ln)
+}
+
+// setDefaults fills in the settings make run needs and the user did not set.
+func setDefaults(port string) {
 	defaults := map[string]string{
 		"TABLE_NAME":  "partner-portal",
 		"BUCKET_NAME": "partner-portal-evidence",
@@ -52,64 +89,53 @@ func run() error {
 			os.Setenv(k, v)
 		}
 	}
-	tpl, err := samtemplate.Load("template.yaml", map[string]string{"PortalUrl": os.Getenv("PORTAL_URL")})
+}
+
+// startStack starts the local stack and points the process's AWS SDK at it.
+func startStack(ctx context.Context, tpl *samtemplate.Template) (*localstack.Stack, error) {
+	origins, err := provision.CORSOrigins(tpl)
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	consoleURL := "(not started here)"
-	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
-		origins, err := provision.CORSOrigins(tpl)
-		if err != nil {
-			return err
-		}
-		fmt.Println("portal: starting the local stack (DynamoDB Local, MinIO, SES local)")
-		st, err := localstack.Start(ctx, localstack.Options{
-			DynamoDBPort: envPort("LOCAL_DYNAMODB_PORT", 8000),
-			S3Port:       envPort("LOCAL_S3_PORT", 9000),
-			S3Console:    envPort("LOCAL_S3_CONSOLE_PORT", 9001),
-			SESPort:      envPort("LOCAL_SES_PORT", 8005),
-			CORSOrigins:  origins,
-		})
-		if err != nil {
-			return err
-		}
-		defer st.Stop()
-		consoleURL = st.S3Web
-		for k, v := range st.Env() {
-			os.Setenv(k, v)
-		}
+	fmt.Println("portal: starting the local stack (DynamoDB Local, MinIO, SES local)")
+	st, err := localstack.Start(ctx, localstack.Options{
+		DynamoDBPort: envPort("LOCAL_DYNAMODB_PORT", 8000),
+		S3Port:       envPort("LOCAL_S3_PORT", 9000),
+		S3Console:    envPort("LOCAL_S3_CONSOLE_PORT", 9001),
+		SESPort:      envPort("LOCAL_SES_PORT", 8005),
+		CORSOrigins:  origins,
+	})
+	if err != nil {
+		return nil, err
 	}
+	for k, v := range st.Env() {
+		os.Setenv(k, v)
+	}
+	return st, nil
+}
 
+// build reads the configuration, builds every service and creates the table
+// and bucket the template declares.
+func build(ctx context.Context, tpl *samtemplate.Template) (portal.Config, *portal.Deps, error) {
 	cfg, err := portal.LoadConfig(config.New(os.LookupEnv))
 	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
+		return cfg, nil, fmt.Errorf("configuration: %w", err)
 	}
 	deps, err := portal.NewDeps(ctx, cfg, portal.NewLogger(cfg.LogLevel))
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
 	if err := provision.Table(ctx, deps.Store.DB, tpl, cfg.TableName); err != nil {
-		return err
+		return cfg, nil, err
 	}
 	if err := provision.Bucket(ctx, deps.S3, tpl, cfg.BucketName); err != nil {
-		return err
+		return cfg, nil, err
 	}
+	return cfg, deps, nil
+}
 
-	seedPassword := envOr("SEED_PASSWORD", seed.DefaultPassword)
-	created, err := seed.Run(ctx, deps.Users, deps.Accounts, seedPassword)
-	if err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", ":"+port)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{
-		Handler:           portal.Handler(deps, portal.AllRoutes(deps)),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+// printBanner tells the developer where everything is.
+func printBanner(cfg portal.Config, consoleURL string, created int, seedPassword string) {
 	fmt.Printf(`
 Partner Portal is running.
   portal       %[1]s  (health: %[1]s/v1/health)
@@ -122,7 +148,11 @@ Ctrl-C stops everything.
 `, cfg.PortalURL, os.Getenv("AWS_ENDPOINT_URL_SES"), os.Getenv("AWS_ENDPOINT_URL_S3"), consoleURL,
 		localstack.AccessKey, localstack.SecretKey, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), cfg.TableName,
 		created, seededEmails(), passwordNote(seedPassword))
+}
 
+// serve serves on ln until the server fails or ctx ends (Ctrl-C), then
+// shuts down, giving requests in flight five seconds.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -37,21 +37,7 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tpl, err := samtemplate.Load(*template, map[string]string{"PortalUrl": *portalURL})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "stack:", err)
-		return 1
-	}
-	origins, err := provision.CORSOrigins(tpl)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "stack:", err)
-		return 1
-	}
-	opts := localstack.Options{CORSOrigins: origins}
-	if *verbose {
-		opts.Output = os.Stderr
-	}
-	st, err := localstack.Start(ctx, opts)
+	st, err := startStack(ctx, *template, *portalURL, *verbose)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stack:", err)
 		return 1
@@ -73,8 +59,31 @@ func run() int {
 		<-ctx.Done()
 		return 0
 	}
+	return runCommand(ctx, flag.Args())
+}
 
-	cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)
+// startStack starts the local stack with MinIO allowing browser uploads as
+// the template's bucket CORS rules say.
+func startStack(ctx context.Context, template, portalURL string, verbose bool) (*localstack.Stack, error) {
+	tpl, err := samtemplate.Load(template, map[string]string{"PortalUrl": portalURL})
+	if err != nil {
+		return nil, err
+	}
+	origins, err := provision.CORSOrigins(tpl)
+	if err != nil {
+		return nil, err
+	}
+	opts := localstack.Options{CORSOrigins: origins}
+	if verbose {
+		opts.Output = os.Stderr
+	}
+	return localstack.Start(ctx, opts)
+}
+
+// runCommand runs args[0] with args[1:] and returns its exit code; when ctx
+// ends it sends the command SIGTERM.
+func runCommand(ctx context.Context, args []string) int {
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	// The child shares our process group, so a terminal's Ctrl-C reaches it
 	// directly; we only wait for it and then stop the stack.
@@ -86,7 +95,7 @@ func run() int {
 		<-ctx.Done()
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return exit.ExitCode()
