@@ -169,16 +169,22 @@ func (s *Service) Active(ctx context.Context) (*Freeze, error) {
 // lifted).
 var exempt = func() *http.ServeMux {
 	m := http.NewServeMux()
-	for _, p := range []string{
-		"POST /v1/sessions", "DELETE /v1/sessions/current",
-		"POST /v1/password-resets", "POST /v1/password-resets/{token}",
-		"POST /v1/email-verifications/{token}",
-		"POST /v1/freezes", "DELETE /v1/freezes/{id}",
-	} {
+	for _, p := range ExemptRoutes() {
 		m.Handle(p, http.NotFoundHandler())
 	}
 	return m
 }()
+
+// ExemptRoutes are the route patterns a freeze lets through (a test checks
+// that each is a route some function serves).
+func ExemptRoutes() []string {
+	return []string{
+		"POST /v1/sessions", "DELETE /v1/sessions/current",
+		"POST /v1/password-resets", "POST /v1/password-resets/{token}",
+		"POST /v1/email-verifications/{token}",
+		"POST /v1/freezes", "DELETE /v1/freezes/{id}",
+	}
+}
 
 // Middleware refuses every write (POST, PUT, PATCH, DELETE) during a freeze
 // with 503 data_freeze, the window and Retry-After; reads and the exempt

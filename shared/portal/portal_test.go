@@ -20,6 +20,7 @@ import (
 	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
@@ -195,4 +196,28 @@ func mustUserID(t *testing.T, d *portal.Deps, email string) string {
 		t.Fatalf("user %s: %v %v", email, found, err)
 	}
 	return u.ID
+}
+
+// TestFreezeExemptionsAreRoutes: every write a data freeze lets through is a
+// route template.yaml sends to a function, so a renamed route cannot leave a
+// stale exemption behind (or lose its own without notice).
+func TestFreezeExemptionsAreRoutes(t *testing.T) {
+	tpl, err := testenv.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, err := tpl.Functions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for _, f := range fns {
+		routes = append(routes, f.Routes...)
+	}
+	for _, p := range notice.ExemptRoutes() {
+		method, _, _ := strings.Cut(p, " ")
+		if !slices.Contains(routes, p) || method == "GET" {
+			t.Errorf("freeze exemption %q is not a write route of template.yaml", p)
+		}
+	}
 }
