@@ -43,7 +43,10 @@ type Error struct {
 	Code    string
 	Message string
 	Details []Detail
-	Err     error
+	// Extra holds further client-safe members of the error body, beside
+	// code and message (a data freeze's window under "freeze").
+	Extra map[string]any
+	Err   error
 }
 
 func (e *Error) Error() string {

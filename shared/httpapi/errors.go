@@ -63,7 +63,20 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 && fe.Err != nil {
 		Logger(r.Context()).Error("request failed", "code", fe.Code, "err", fe.Err.Error())
 	}
-	WriteJSON(w, status, errorBody{Error: errorPayload{Code: fe.Code, Message: fe.Message, Details: fe.Details}})
+	if len(fe.Extra) == 0 {
+		WriteJSON(w, status, errorBody{Error: errorPayload{Code: fe.Code, Message: fe.Message, Details: fe.Details}})
+		return
+	}
+	payload := map[string]any{"code": fe.Code, "message": fe.Message}
+	if len(fe.Details) > 0 {
+		payload["details"] = fe.Details
+	}
+	for k, v := range fe.Extra {
+		if _, taken := payload[k]; !taken {
+			payload[k] = v
+		}
+	}
+	WriteJSON(w, status, map[string]any{"error": payload})
 }
 
 // WriteJSON writes v as the JSON body with the given status.

@@ -237,3 +237,25 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorExtraMembers: WriteError, the one writer of error bodies, adds an
+// error's extra members beside code and message, never over them.
+func TestErrorExtraMembers(t *testing.T) {
+	e := fault.New(fault.Unavailable, "data_freeze", "the portal is frozen")
+	e.Extra = map[string]any{"freeze": map[string]string{"id": "f1"}, "code": "overridden"}
+	rec := httptest.NewRecorder()
+	httpapi.WriteError(rec, httptest.NewRequest("POST", "/v1/x", nil), e)
+	var body struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Freeze  map[string]string `json:"freeze"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != 503 {
+		t.Fatalf("WriteError = %d %s (%v)", rec.Code, rec.Body, err)
+	}
+	if body.Error.Code != "data_freeze" || body.Error.Message != "the portal is frozen" || body.Error.Freeze["id"] != "f1" {
+		t.Errorf("body = %s; want code, message and the freeze member", rec.Body)
+	}
+}

@@ -215,10 +215,9 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		}
 		retry := int(time.Until(f.EndsAt).Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(max(retry, 1)))
-		httpapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]any{
-			"code": "data_freeze", "message": f.Message,
-			"freeze": map[string]any{"id": f.ID, "startsAt": f.StartsAt, "endsAt": f.EndsAt},
-		}})
+		e := fault.New(fault.Unavailable, "data_freeze", f.Message)
+		e.Extra = map[string]any{"freeze": map[string]any{"id": f.ID, "startsAt": f.StartsAt, "endsAt": f.EndsAt}}
+		httpapi.WriteError(w, r, e)
 	})
 }
 
