@@ -220,7 +220,7 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 		return nil, nil
 	}
 	now := s.Now().UTC()
-	req := &OwnerChangeRequest{ID: newID(), AccountID: acc.ID, ApplicantID: p.UserID, Applicant: p.Email, Application: a,
+	req := &OwnerChangeRequest{ID: store.NewID(), AccountID: acc.ID, ApplicantID: p.UserID, Applicant: p.Email, Application: a,
 		Status: "pending", CreatedAt: now}
 	req.Key = ocrKey(req.ID)
 	req.GSI1PK, req.GSI1SK = "OCR#pending", now.Format(time.RFC3339Nano)+"#"+req.ID

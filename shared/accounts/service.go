@@ -2,8 +2,6 @@ package accounts
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,12 +35,6 @@ type Service struct {
 	Log       *slog.Logger
 }
 
-func newID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 var errAdminOnly = fault.New(fault.Forbidden, "forbidden", "only an admin may do this")
 
 // CreateOrganization creates an organisation (admins).
@@ -50,7 +42,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, name stri
 	if err := Decide(p, Administer, true, ""); err != nil {
 		return nil, err
 	}
-	o := &Organization{ID: newID(), Name: name, CreatedAt: s.Now().UTC()}
+	o := &Organization{ID: store.NewID(), Name: name, CreatedAt: s.Now().UTC()}
 	o.Key = orgKey(o.ID)
 	notExists := expression.AttributeNotExists(expression.Name("PK"))
 	if err := s.Store.Put(ctx, o, &notExists); err != nil {
@@ -93,7 +85,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	}
 	noOwners := 0 // until the invited owner accepts
 	acc := &Account{
-		ID: newID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
+		ID: store.NewID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
 		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(), Owners: &noOwners,
 	}
 	if acc.ReviewDueDate == "" {

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -95,12 +94,6 @@ type NewUser struct {
 	StaffRole StaffRole
 }
 
-func newID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // SignUp creates a user whose address is already proven — seeded and
 // imported users, staff, an invitee signing up from the emailed link — after
 // the password policy passes. The email is unique: a second user with it is
@@ -128,7 +121,7 @@ func (s *Service) newUser(nu NewUser) (*User, error) {
 		return nil, err
 	}
 	u := &User{
-		ID: newID(), Email: nu.Email, Name: nu.Name, PasswordHash: hash, PasswordHistory: []string{hash},
+		ID: store.NewID(), Email: nu.Email, Name: nu.Name, PasswordHash: hash, PasswordHistory: []string{hash},
 		Status: Active, StaffRole: nu.StaffRole, CreatedAt: s.Now().UTC(),
 	}
 	u.Key = userKey(u.ID)

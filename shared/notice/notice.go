@@ -5,8 +5,6 @@ package notice
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -65,17 +63,11 @@ type Service struct {
 	cachedAt time.Time
 }
 
-func newID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 const sortKey = "2006-01-02T15:04:05Z"
 
 // CreateFreeze records a freeze window; it takes effect in this process at once.
 func (s *Service) CreateFreeze(ctx context.Context, by string, f Freeze) (*Freeze, error) {
-	f.ID, f.CreatedBy = newID(), by
+	f.ID, f.CreatedBy = store.NewID(), by
 	f.Key = store.Key{PK: "FREEZE", SK: f.StartsAt.UTC().Format(sortKey) + "#" + f.ID}
 	f.ExpiresAt = f.EndsAt.Add(24 * time.Hour).Unix()
 	if err := s.Store.Put(ctx, f, nil); err != nil {
@@ -223,7 +215,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 
 // CreateAnnouncement publishes an announcement.
 func (s *Service) CreateAnnouncement(ctx context.Context, a Announcement) (*Announcement, error) {
-	a.ID = newID()
+	a.ID = store.NewID()
 	a.Key = store.Key{PK: "ANNOUNCEMENT", SK: a.StartsAt.UTC().Format(sortKey) + "#" + a.ID}
 	a.ExpiresAt = a.EndsAt.Add(24 * time.Hour).Unix()
 	if err := s.Store.Put(ctx, a, nil); err != nil {

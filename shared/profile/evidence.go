@@ -2,8 +2,6 @@ package profile
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -159,7 +157,7 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 	if len(existing) >= s.Evidence.MaxFiles {
 		return "", nil, fault.New(fault.Conflict, "too_many_files", fmt.Sprintf("a criterion takes at most %d files", s.Evidence.MaxFiles))
 	}
-	id := newID()
+	id := store.NewID()
 	now := s.Now().UTC()
 	it := evidenceItem{Key: evidenceKey(acc.ID, criterionID, id), Kind: "evidence", CriterionID: criterionID,
 		EvidenceRef: EvidenceRef{ID: id, FileName: ne.FileName, ContentType: ne.ContentType, Size: ne.Size},
@@ -414,10 +412,4 @@ func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, acco
 	}
 	s.record(ctx, p, accountID, "evidence_deleted", map[string]string{"criterionId": criterionID, "evidenceId": id})
 	return nil
-}
-
-func newID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -5,6 +5,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -130,4 +132,13 @@ func keyAV(k Key) map[string]types.AttributeValue {
 		AttrPK: &types.AttributeValueMemberS{Value: k.PK},
 		AttrSK: &types.AttributeValueMemberS{Value: k.SK},
 	}
+}
+
+// NewID returns a fresh random id for a new item (128 bits from crypto/rand,
+// hex): users, organisations, accounts, evidence, freezes and announcements
+// are all named this way.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
