@@ -23,7 +23,7 @@ func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account
 	}
 	noOwners := 0 // AddMember below counts them in
 	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt, acc.Owners = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC(), &noOwners
-	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
+	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
 	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
 	if err != nil {
 		return err

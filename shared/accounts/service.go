@@ -100,7 +100,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
 	}
 	acc.Key = accountKey(acc.ID)
-	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
+	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
 	notExists := expression.AttributeNotExists(expression.Name("PK"))
 	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
 	if err != nil {

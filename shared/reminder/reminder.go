@@ -176,8 +176,8 @@ func (j *Job) dueDates(from, day time.Time) []string {
 
 // accountsDue reads the accounts whose review is due on due.
 func (j *Job) accountsDue(ctx context.Context, due string) ([]accounts.Account, error) {
-	var accs []accounts.Account
-	if err := j.Store.Query(ctx, "GSI3", store.KeyOnly("GSI3PK", "DUE#"+due), true, &accs); err != nil {
+	accs, err := accounts.DueOn(ctx, j.Store, due)
+	if err != nil {
 		return nil, err
 	}
 	// The index lags a due date that just moved.
