@@ -17,7 +17,7 @@ import (
 func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account, members []SeedMember) error {
 	org.Key = orgKey(org.ID)
 	org.CreatedAt = s.Now().UTC()
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("seed organisation: %w", err)
 	}

@@ -271,7 +271,7 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 	var cond expression.ConditionBuilder
 	if version == 0 {
 		// The first answer creates the item, with its draft and review maps.
-		cond = expression.AttributeNotExists(expression.Name("PK"))
+		cond = expression.AttributeNotExists(expression.Name(store.AttrPK))
 		upd = upd.Set(expression.Name("draft"), expression.Value(map[string]string{"answer": answer, "narrative": narrative})).
 			Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
 			Set(expression.Name("approvals"), expression.Value(0))
@@ -514,7 +514,7 @@ func (s *Service) approveWrites(acc *accounts.Account, a answerItem, evidence []
 	if snap.Evidence == nil {
 		snap.Evidence = []EvidenceRef{}
 	}
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
 	if err != nil {
 		return nil, a, err

@@ -278,7 +278,7 @@ func markerKey(acc, due string, threshold int, to string) store.Key {
 }
 
 func (j *Job) claim(ctx context.Context, acc, due string, threshold int, to string, day time.Time) (bool, error) {
-	cond := expression.AttributeNotExists(expression.Name("PK"))
+	cond := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	err := j.Store.Put(ctx, marker{Key: markerKey(acc, due, threshold, to), ClaimedFor: day.Format(dateLayout)}, &cond)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return false, nil
