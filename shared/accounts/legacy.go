@@ -85,7 +85,7 @@ func ReadLegacyFile(r io.Reader) ([]LegacyUser, error) {
 // alone (a synced credential stays synced). It returns how many were new.
 func (s *Service) ImportLegacy(ctx context.Context, users []LegacyUser) (int, error) {
 	added := 0
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	for _, u := range users {
 		it := legacyItem{Key: legacyKey(u.LegacyUserID), LegacyUserID: u.LegacyUserID, PasswordHash: u.PasswordHash,
 			Memberships: u.Memberships, ImportedAt: s.Now().UTC()}
@@ -261,7 +261,7 @@ func (s *Service) legacyFailure(ctx context.Context, it legacyItem, now time.Tim
 	var after struct {
 		FailedAttempts int `dynamodbav:"failedAttempts"`
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	if err := s.Store.Update(ctx, it.Key, upd, &exists, &after); err != nil {
 		return fmt.Errorf("count legacy failure: %w", err)
 	}

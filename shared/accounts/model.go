@@ -55,6 +55,8 @@ type Account struct {
 	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
 	ProfileStatus string    `dynamodbav:"profileStatus,omitempty" json:"profileStatus,omitempty"`
 	Cycle         int       `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
+	// SubmittedAt is when the profile was last submitted for review.
+	SubmittedAt *time.Time `dynamodbav:"submittedAt,omitempty" json:"-"`
 	// Owners counts the members whose role is owner. Every membership write
 	// moves it in the same transaction as the membership, on the condition
 	// that it exists and that a decrement leaves one owner, so no race can

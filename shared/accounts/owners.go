@@ -67,7 +67,7 @@ func (s *Service) ensureOwnerCount(ctx context.Context, acc *Account) error {
 			n++
 		}
 	}
-	cond := expression.AttributeExists(expression.Name("PK")).And(expression.AttributeNotExists(expression.Name("owners")))
+	cond := expression.AttributeExists(expression.Name(store.AttrPK)).And(expression.AttributeNotExists(expression.Name("owners")))
 	err = s.Store.Update(ctx, accountKey(acc.ID), expression.Set(expression.Name("owners"), expression.Value(n)), &cond, nil)
 	if errors.Is(err, store.ErrConditionFailed) {
 		fresh, err := s.account(ctx, acc.ID)

@@ -17,13 +17,13 @@ import (
 func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account, members []SeedMember) error {
 	org.Key = orgKey(org.ID)
 	org.CreatedAt = s.Now().UTC()
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("seed organisation: %w", err)
 	}
 	noOwners := 0 // AddMember below counts them in
 	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt, acc.Owners = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC(), &noOwners
-	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
+	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
 	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, name stri
 	}
 	o := &Organization{ID: store.NewID(), Name: name, CreatedAt: s.Now().UTC()}
 	o.Key = orgKey(o.ID)
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, o, &notExists); err != nil {
 		return nil, fmt.Errorf("create organisation: %w", err)
 	}
@@ -92,8 +92,8 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
 	}
 	acc.Key = accountKey(acc.ID)
-	acc.GSI3PK, acc.GSI3SK = "DUE#"+acc.ReviewDueDate, acc.ID
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
 	if err != nil {
 		return nil, err
@@ -233,7 +233,7 @@ func (s *Service) UnlinkAccounts(ctx context.Context, p Principal, orgID, linkID
 	if !ok || from == "" || to == "" {
 		return errLinkNotFound
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	err := s.Store.Delete(ctx, linkKey(orgID, from, to), &exists)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return errLinkNotFound
@@ -278,7 +278,7 @@ var errInvitationBusy = fault.New(fault.Conflict, "invitation_conflict", "this a
 // read. Of concurrent invitations of one address each lands in turn and
 // deletes the one before it, so only the last link works.
 func (s *Service) replaceInvitation(ctx context.Context, hash string, inv Invitation) error {
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	putInv, err := store.TxPut(s.Store.Table, inv, &notExists)
 	if err != nil {
 		return err
@@ -379,7 +379,7 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, err
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	spend, err := store.TxDelete(s.Store.Table, inviteKey(hash), &exists)
 	if err != nil {
 		return nil, err
@@ -485,7 +485,7 @@ func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, 
 		member, err = store.TxUpdate(s.Store.Table, memberKey(acc.ID, userID),
 			expression.Set(expression.Name("role"), expression.Value(role)), new(hasRole(cur.Role)))
 	} else {
-		notExists := expression.AttributeNotExists(expression.Name("PK"))
+		notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 		member, err = store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
 			Role: role, JoinedAt: s.Now().UTC()}, &notExists)
 	}
@@ -641,7 +641,7 @@ func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	m2, err := store.TxUpdate(s.Store.Table, mirrorKey(userID, accountID), setRole, &exists)
 	if err != nil {
 		return err

@@ -91,7 +91,7 @@ func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 		Set(expression.Name("failedAttempts"), expression.Value(0)).
 		Remove(expression.Name("lockedUntil")).
 		Remove(expression.Name("resetTokenHash"))
-	cond := expression.AttributeExists(expression.Name("PK"))
+	cond := expression.AttributeExists(expression.Name(store.AttrPK))
 	if pc.ResetToken != "" {
 		cond = cond.And(expression.Name("resetTokenHash").Equal(expression.Value(pc.ResetToken)))
 	} else {
@@ -223,7 +223,7 @@ func (s *Service) SetAnswers(ctx context.Context, u *User, answers []AnswerInput
 		}
 		hashed = append(hashed, SecurityAnswer{QuestionID: a.QuestionID, Hash: h})
 	}
-	cond := expression.AttributeExists(expression.Name("PK")).And(s.unlockedWith(u))
+	cond := expression.AttributeExists(expression.Name(store.AttrPK)).And(s.unlockedWith(u))
 	err := s.Store.Update(ctx, userKey(u.ID), expression.Set(expression.Name("securityAnswers"), expression.Value(hashed)), &cond, nil)
 	if isCondition(err) {
 		return errPasswordIncorrect

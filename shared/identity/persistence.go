@@ -37,7 +37,7 @@ var errEmailTaken = fault.New(fault.Conflict, "email_taken", "a user with this e
 // extra writes of the caller's, such as a verification token): of many
 // concurrent sign-ups with one email exactly one succeeds.
 func (s *Service) insert(ctx context.Context, u *User, extra ...types.TransactWriteItem) error {
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	claim, err := store.TxPut(s.Store.Table, emailClaim{Key: emailKey(u.Email), UserID: u.ID}, &notExists)
 	if err != nil {
 		return err
@@ -127,7 +127,7 @@ func (s *Service) countFailure(ctx context.Context, id string, wrongPassword boo
 	}
 	upd := expression.Add(expression.Name("failedAttempts"), expression.Value(inc)).
 		Set(expression.Name("lastFailedAt"), expression.Value(now.UTC()))
-	cond := expression.AttributeExists(expression.Name("PK"))
+	cond := expression.AttributeExists(expression.Name(store.AttrPK))
 	if err := s.Store.Update(ctx, userKey(id), upd, &cond, &after); err != nil {
 		return 0, fmt.Errorf("count failed sign-in: %w", err)
 	}
@@ -142,7 +142,7 @@ func unknownKey(subject string) store.Key { return store.Key{PK: "SIGNINFAIL#" +
 // the hash u was read with, is accepted: the user is still there and active,
 // not locked, below the failure threshold, and the password has not changed.
 func (s *Service) mayUsePassword(u *User, now time.Time) expression.ConditionBuilder {
-	return expression.AttributeExists(expression.Name("PK")).
+	return expression.AttributeExists(expression.Name(store.AttrPK)).
 		And(expression.Name("status").Equal(expression.Value(Active))).
 		And(expression.Name("passwordHash").Equal(expression.Value(u.PasswordHash))).
 		And(expression.Or(
@@ -212,7 +212,7 @@ func (s *Service) clearExpiredLock(ctx context.Context, id string, seen int64) e
 
 // update applies upd to an existing user; a missing one is not found.
 func (s *Service) update(ctx context.Context, id string, upd expression.UpdateBuilder) error {
-	cond := expression.AttributeExists(expression.Name("PK"))
+	cond := expression.AttributeExists(expression.Name(store.AttrPK))
 	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return errUserNotFound

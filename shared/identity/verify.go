@@ -151,7 +151,7 @@ func (s *Service) verifyItems(userID string) (string, []types.TransactWriteItem,
 		return "", nil, err
 	}
 	now := s.Now().UTC()
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, verifyToken{
 		Key: verifyKey(session.HashToken(tok)), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(s.Verification.TTL).Unix(),
 	}, &notExists)
@@ -190,7 +190,7 @@ func (s *Service) VerifyEmail(ctx context.Context, tok string, c Client) error {
 	if !found || s.Now().Unix() >= t.ExpiresAt {
 		return ErrVerificationGone
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	spend, err := store.TxDelete(s.Store.Table, t.Key, &exists)
 	if err != nil {
 		return err

@@ -85,7 +85,7 @@ func (s *Service) DeleteFreeze(ctx context.Context, id string) error {
 	}
 	for _, f := range all {
 		if f.ID == id {
-			exists := expression.AttributeExists(expression.Name("PK"))
+			exists := expression.AttributeExists(expression.Name(store.AttrPK))
 			if err := s.Store.Delete(ctx, f.Key, &exists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 				return err
 			}

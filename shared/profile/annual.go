@@ -37,9 +37,7 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 		return 0, err
 	}
 	next := cycle(acc) + 1
-	cond := expression.Name("profileStatus").Equal(expression.Value(Approved))
-	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), expression.Set(expression.Name("profileStatus"), expression.Value(Draft)).
-		Set(expression.Name("cycle"), expression.Value(next)), &cond)
+	accUpd, err := accounts.StartCycle(s.Store, acc.ID, Approved, Draft, next)
 	if err != nil {
 		return 0, err
 	}
@@ -84,10 +82,7 @@ func (s *Service) completeCycle(ctx context.Context, acc *accounts.Account) erro
 		return fmt.Errorf("due date of %s: %w", acc.ID, err)
 	}
 	next := due.AddDate(1, 0, 0).Format("2006-01-02")
-	upd := expression.Set(expression.Name("reviewDueDate"), expression.Value(next)).
-		Set(expression.Name("GSI3PK"), expression.Value("DUE#"+next))
-	cond := expression.Name("reviewDueDate").Equal(expression.Value(acc.ReviewDueDate))
-	if err := s.Store.Update(ctx, accountKey(acc.ID), upd, &cond, nil); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+	if err := accounts.MoveDueDate(ctx, s.Store, acc, next); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("move due date: %w", err)
 	}
 	return nil

@@ -90,7 +90,6 @@ func answerKey(acc, crit string) store.Key {
 func versionKey(acc, crit string, n int) store.Key {
 	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("VERSION#%s#%06d", crit, n)}
 }
-func accountKey(acc string) store.Key { return store.Key{PK: "ACCOUNT#" + acc, SK: "ACCOUNT"} }
 
 // Authorizer is the accounts' one authorisation point.
 type Authorizer interface {
@@ -272,7 +271,7 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 	var cond expression.ConditionBuilder
 	if version == 0 {
 		// The first answer creates the item, with its draft and review maps.
-		cond = expression.AttributeNotExists(expression.Name("PK"))
+		cond = expression.AttributeNotExists(expression.Name(store.AttrPK))
 		upd = upd.Set(expression.Name("draft"), expression.Value(map[string]string{"answer": answer, "narrative": narrative})).
 			Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
 			Set(expression.Name("approvals"), expression.Value(0))
@@ -352,20 +351,7 @@ func missingAnswers(acc *accounts.Account, answers map[string]*answerItem) error
 // queues (once: the condition refuses a second submission), and every
 // criterion not already approved as it stands waits for review.
 func (s *Service) submitItems(acc *accounts.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
-	queue := "QUEUE#POOL"
-	if acc.SpecialistID != "" {
-		queue = "QUEUE#" + acc.SpecialistID
-	}
-	sortKey := now.Format(time.RFC3339Nano) + "#" + acc.ID
-	upd := expression.Set(expression.Name("profileStatus"), expression.Value(Submitted)).
-		Set(expression.Name("submittedAt"), expression.Value(now)).
-		Set(expression.Name("GSI1PK"), expression.Value("REVIEWS#submitted")).
-		Set(expression.Name("GSI1SK"), expression.Value(sortKey)).
-		Set(expression.Name("GSI2PK"), expression.Value(queue)).
-		Set(expression.Name("GSI2SK"), expression.Value(sortKey))
-	cond := expression.Or(expression.AttributeNotExists(expression.Name("profileStatus")),
-		expression.Name("profileStatus").NotEqual(expression.Value(Submitted)))
-	accUpd, err := store.TxUpdate(s.Store.Table, accountKey(acc.ID), upd, &cond)
+	accUpd, err := accounts.SubmitForReview(s.Store, acc, Submitted, now)
 	if err != nil {
 		return nil, err
 	}
@@ -411,40 +397,51 @@ func sameAnswer(a, b Snapshot) bool {
 
 // QueueEntry is one account waiting for review.
 type QueueEntry struct {
-	AccountID    string     `dynamodbav:"id" json:"accountId"`
-	Name         string     `dynamodbav:"name" json:"name"`
-	OrgName      string     `dynamodbav:"orgName" json:"organizationName"`
-	EntityType   string     `dynamodbav:"entityType" json:"entityType"`
-	SpecialistID string     `dynamodbav:"specialistId" json:"specialistId,omitempty"`
-	SubmittedAt  *time.Time `dynamodbav:"submittedAt" json:"submittedAt"`
+	AccountID    string     `json:"accountId"`
+	Name         string     `json:"name"`
+	OrgName      string     `json:"organizationName"`
+	EntityType   string     `json:"entityType"`
+	SpecialistID string     `json:"specialistId,omitempty"`
+	SubmittedAt  *time.Time `json:"submittedAt"`
+}
+
+func queueEntries(accs []accounts.Account) []QueueEntry {
+	out := make([]QueueEntry, 0, len(accs))
+	for _, a := range accs {
+		out = append(out, QueueEntry{AccountID: a.ID, Name: a.Name, OrgName: a.OrgName, EntityType: a.EntityType,
+			SpecialistID: a.SpecialistID, SubmittedAt: a.SubmittedAt})
+	}
+	return out
 }
 
 // Queue lists the accounts waiting for review, oldest first: a specialist's
-// own and the shared pool (two queries of GSI2); for an admin, all (GSI1).
+// own and the shared pool; for an admin, all.
 func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry, error) {
 	if !p.Staff() {
 		return nil, accounts.Decide(p, accounts.Review, true, "")
 	}
-	var out []QueueEntry
+	var accs []accounts.Account
 	switch p.StaffRole {
 	case identity.Admin:
-		if err := s.Store.Query(ctx, "GSI1", store.KeyOnly("GSI1PK", "REVIEWS#submitted"), true, &out); err != nil {
+		all, err := accounts.Submitted(ctx, s.Store)
+		if err != nil {
 			return nil, err
 		}
+		accs = all
 	case identity.SCSS:
-		for _, q := range []string{"QUEUE#" + p.UserID, "QUEUE#POOL"} {
-			var part []QueueEntry
-			if err := s.Store.Query(ctx, "GSI2", store.KeyOnly("GSI2PK", q), true, &part); err != nil {
+		for _, specialist := range []string{p.UserID, ""} { // own queue, then the shared pool
+			part, err := accounts.InQueue(ctx, s.Store, specialist)
+			if err != nil {
 				return nil, err
 			}
-			out = append(out, part...)
+			accs = append(accs, part...)
 		}
-		slices.SortFunc(out, func(a, b QueueEntry) int { return a.SubmittedAt.Compare(*b.SubmittedAt) })
 	default:
 		return nil, fault.New(fault.Forbidden, "forbidden", "only authority staff have a review queue")
 	}
-	if out == nil {
-		out = []QueueEntry{}
+	out := queueEntries(accs)
+	if p.StaffRole == identity.SCSS {
+		slices.SortFunc(out, func(a, b QueueEntry) int { return a.SubmittedAt.Compare(*b.SubmittedAt) })
 	}
 	return out, nil
 }
@@ -517,7 +514,7 @@ func (s *Service) approveWrites(acc *accounts.Account, a answerItem, evidence []
 	if snap.Evidence == nil {
 		snap.Evidence = []EvidenceRef{}
 	}
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
 	if err != nil {
 		return nil, a, err
@@ -572,11 +569,7 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) er
 	if returned > 0 {
 		outcome = Returned
 	}
-	upd := expression.Set(expression.Name("profileStatus"), expression.Value(outcome)).
-		Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK")).
-		Remove(expression.Name("GSI2PK")).Remove(expression.Name("GSI2SK"))
-	cond := expression.Name("profileStatus").Equal(expression.Value(Submitted))
-	err = s.Store.Update(ctx, accountKey(acc.ID), upd, &cond, nil)
+	err = accounts.CloseReview(ctx, s.Store, acc.ID, Submitted, outcome)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil // another reviewer closed it
 	}

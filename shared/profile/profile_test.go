@@ -180,8 +180,13 @@ func TestProfileJourney(t *testing.T) {
 		r := e.must(e.call("GET", "/v1/reviews?status=submitted", token, nil), 200).JSON()["reviews"].([]any)
 		n := 0
 		for _, q := range r {
-			if q.(map[string]any)["accountId"] == e.account {
-				n++
+			entry := q.(map[string]any)
+			if entry["accountId"] != e.account {
+				continue
+			}
+			n++
+			if entry["name"] == "" || entry["submittedAt"] == nil {
+				t.Errorf("queue entry = %v; want its name and submittedAt", entry)
 			}
 		}
 		return n

@@ -176,8 +176,8 @@ func (j *Job) dueDates(from, day time.Time) []string {
 
 // accountsDue reads the accounts whose review is due on due.
 func (j *Job) accountsDue(ctx context.Context, due string) ([]accounts.Account, error) {
-	var accs []accounts.Account
-	if err := j.Store.Query(ctx, "GSI3", store.KeyOnly("GSI3PK", "DUE#"+due), true, &accs); err != nil {
+	accs, err := accounts.DueOn(ctx, j.Store, due)
+	if err != nil {
 		return nil, err
 	}
 	// The index lags a due date that just moved.
@@ -278,7 +278,7 @@ func markerKey(acc, due string, threshold int, to string) store.Key {
 }
 
 func (j *Job) claim(ctx context.Context, acc, due string, threshold int, to string, day time.Time) (bool, error) {
-	cond := expression.AttributeNotExists(expression.Name("PK"))
+	cond := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	err := j.Store.Put(ctx, marker{Key: markerKey(acc, due, threshold, to), ClaimedFor: day.Format(dateLayout)}, &cond)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return false, nil

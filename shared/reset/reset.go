@@ -138,14 +138,14 @@ func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
 	}
 	hash := session.HashToken(tok)
 	now := s.Now().UTC()
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, token{
 		Key: identity.ResetTokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
 	}, &notExists)
 	if err != nil {
 		return "", err
 	}
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	point, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + u.ID, SK: "PROFILE"},
 		expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
 	if err != nil {
@@ -259,7 +259,7 @@ func (s *Service) countAttempt(ctx context.Context, t *token) (int, error) {
 	var after struct {
 		WrongAnswers int `dynamodbav:"wrongAnswers"`
 	}
-	cond := expression.AttributeExists(expression.Name("PK")).
+	cond := expression.AttributeExists(expression.Name(store.AttrPK)).
 		And(expression.Name("wrongAnswers").LessThan(expression.Value(MaxWrongAnswers))).
 		And(expression.Name("expiresAt").GreaterThan(expression.Value(s.Now().Unix())))
 	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(1)), &cond, &after)
@@ -276,7 +276,7 @@ func (s *Service) countAttempt(ctx context.Context, t *token) (int, error) {
 // only wrong ones use up the token. A token gone meanwhile needs nothing; a
 // failure costs the user one attempt and is logged.
 func (s *Service) giveBackAttempt(ctx context.Context, t *token) {
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	err := s.Store.Update(ctx, t.Key, expression.Add(expression.Name("wrongAnswers"), expression.Value(-1)), &exists, nil)
 	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		s.Log.ErrorContext(ctx, "reset attempt not given back", "user_id", t.UserID, "err", err.Error())
@@ -313,7 +313,7 @@ func (s *Service) wrongAnswers(ctx context.Context, t *token, u *identity.User, 
 // this call did: a token already spent, burnt or superseded is left alone, so
 // of two callers only one is told it burnt the token.
 func (s *Service) burn(ctx context.Context, t *token) (bool, error) {
-	exists := expression.AttributeExists(expression.Name("PK"))
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
 	del, err := store.TxDelete(s.Store.Table, t.Key, &exists)
 	if err != nil {
 		return false, err

@@ -159,7 +159,7 @@ func (s *Service) Epoch(ctx context.Context, userID string) (int64, error) {
 // atEpoch is the condition that the user's epoch is still epoch.
 func atEpoch(epoch int64) expression.ConditionBuilder {
 	if epoch == 0 {
-		return expression.Or(expression.AttributeNotExists(expression.Name("PK")), expression.Name("epoch").Equal(expression.Value(0)))
+		return expression.Or(expression.AttributeNotExists(expression.Name(store.AttrPK)), expression.Name("epoch").Equal(expression.Value(0)))
 	}
 	return expression.Name("epoch").Equal(expression.Value(epoch))
 }
@@ -196,7 +196,7 @@ func (s *Service) Start(o Owner, epoch int64, userAgent, ip string) (string, Ses
 		StaffRole:         o.StaffRole,
 		Epoch:             epoch,
 	}
-	notExists := expression.AttributeNotExists(expression.Name("PK"))
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, sess, &notExists)
 	if err != nil {
 		return "", Session{}, nil, err
@@ -275,7 +275,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 		sess.ExpiresAt = minTime(now.Add(s.Config.IdleTimeout), time.Unix(sess.AbsoluteExpiresAt, 0)).Unix()
 		upd := expression.Set(expression.Name("lastSeenAt"), expression.Value(sess.LastSeenAt)).
 			Set(expression.Name("expiresAt"), expression.Value(sess.ExpiresAt))
-		cond := expression.AttributeExists(expression.Name("PK"))
+		cond := expression.AttributeExists(expression.Name(store.AttrPK))
 		if err := s.Store.Update(ctx, sess.Key, upd, &cond, nil); err != nil {
 			if errors.Is(err, store.ErrConditionFailed) {
 				return Session{}, errNoSession // ended while we looked
@@ -350,7 +350,7 @@ func (s *Service) EndAllExcept(ctx context.Context, userID string, keep Session)
 		if err != nil {
 			return err
 		}
-		exists := expression.AttributeExists(expression.Name("PK"))
+		exists := expression.AttributeExists(expression.Name(store.AttrPK))
 		follow, err := store.TxUpdate(s.Store.Table, keep.Key,
 			expression.Set(expression.Name("epoch"), expression.Value(epoch+1)), &exists)
 		if err != nil {
