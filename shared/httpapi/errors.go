@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/partner-portal/portal/shared/fault"
 )
@@ -96,4 +97,24 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// AcceptAlike answers 202 with body — the one answer for every outcome past
+// the request's own faults — no sooner than floor after start. An err of one
+// of the pass kinds (a fault of the request itself, such as an invalid
+// address) is returned as it is; any other failure is logged, not shown, so
+// that neither the answer nor its time tells one outcome from another (a
+// known address from an unknown one).
+func AcceptAlike(w http.ResponseWriter, r *http.Request, start time.Time, floor time.Duration, body any, err error, pass ...fault.Kind) error {
+	if err != nil {
+		for _, k := range pass {
+			if fault.Is(err, k) {
+				return err
+			}
+		}
+		Logger(r.Context()).Error("request failed; answered like any other", "route", r.Pattern, "err", err.Error())
+	}
+	time.Sleep(time.Until(start.Add(floor)))
+	WriteJSON(w, http.StatusAccepted, body)
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
@@ -257,5 +258,37 @@ func TestErrorExtraMembers(t *testing.T) {
 	}
 	if body.Error.Code != "data_freeze" || body.Error.Message != "the portal is frozen" || body.Error.Freeze["id"] != "f1" {
 		t.Errorf("body = %s; want code, message and the freeze member", rec.Body)
+	}
+}
+
+// TestAcceptAlike: a fault of the request's own kind is returned; any other
+// outcome — success or a failure on our side — is the same 202 body, no
+// sooner than the floor, with the failure logged and not shown.
+func TestAcceptAlike(t *testing.T) {
+	var logs bytes.Buffer
+	rt := httpapi.NewRouter()
+	outcome := map[string]error{"ok": nil, "broken": errSecret, "invalid": fault.New(fault.Invalid, "invalid_email", "bad")}
+	rt.Handle("POST /v1/ask/{what}", func(w http.ResponseWriter, r *http.Request) error {
+		return httpapi.AcceptAlike(w, r, time.Now(), 50*time.Millisecond, map[string]string{"status": "accepted"},
+			outcome[r.PathValue("what")], fault.Invalid)
+	})
+	h := httpapi.Middleware(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
+	var bodies []string
+	for _, what := range []string{"ok", "broken"} {
+		start := time.Now()
+		rec, _ := do(t, h, "POST", "/v1/ask/"+what, "", nil)
+		if rec.Code != 202 || time.Since(start) < 50*time.Millisecond {
+			t.Errorf("%s: %d after %v; want 202 after the 50 ms floor", what, rec.Code, time.Since(start))
+		}
+		bodies = append(bodies, rec.Body.String())
+	}
+	if bodies[0] != bodies[1] || strings.Contains(bodies[1], "secret") {
+		t.Errorf("bodies %q and %q; want the same, without the internal error", bodies[0], bodies[1])
+	}
+	if !strings.Contains(logs.String(), "secret internals") {
+		t.Error("the failure was not logged")
+	}
+	if rec, eb := do(t, h, "POST", "/v1/ask/invalid", "", nil); rec.Code != 400 || eb.Error.Code != "invalid_email" {
+		t.Errorf("a request's own fault = %d %q; want it returned (400 invalid_email)", rec.Code, eb.Error.Code)
 	}
 }

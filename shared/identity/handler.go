@@ -74,18 +74,10 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Users.Register(r.Context(), nu, client(r)); err != nil {
-		if fault.Is(err, fault.PolicyRejected) {
-			return err // about the password sent, not about the address
-		}
-		// Past validation every outcome looks the same to the client; a
-		// failure on our side is logged, not shown.
-		httpapi.Logger(r.Context()).Error("sign-up failed", "err", err.Error())
-	}
-	// A new and a taken address take the same time.
-	time.Sleep(time.Until(start.Add(h.Users.Verification.MinDuration)))
-	httpapi.WriteJSON(w, http.StatusAccepted, signUpAccepted)
-	return nil
+	// A policy refusal is about the password sent, not about the address;
+	// a new and a taken address get the same answer in the same time.
+	err = h.Users.Register(r.Context(), nu, client(r))
+	return httpapi.AcceptAlike(w, r, start, h.Users.Verification.MinDuration, signUpAccepted, err, fault.PolicyRejected)
 }
 
 // ResendRequest is the body of POST /v1/email-verifications.
@@ -104,15 +96,8 @@ func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) err
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := h.Users.ResendVerification(r.Context(), req.Email, client(r)); err != nil {
-		if fault.Is(err, fault.Invalid) {
-			return err
-		}
-		httpapi.Logger(r.Context()).Error("verification resend failed", "err", err.Error())
-	}
-	time.Sleep(time.Until(start.Add(h.Users.Verification.MinDuration)))
-	httpapi.WriteJSON(w, http.StatusAccepted, resendAccepted)
-	return nil
+	err := h.Users.ResendVerification(r.Context(), req.Email, client(r))
+	return httpapi.AcceptAlike(w, r, start, h.Users.Verification.MinDuration, resendAccepted, err, fault.Invalid)
 }
 
 func (h *Handler) verifyEmail(w http.ResponseWriter, r *http.Request) error {

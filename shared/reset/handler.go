@@ -67,19 +67,9 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := h.Resets.Request(r.Context(), req.Email, client(r)); err != nil {
-		if fault.Is(err, fault.Invalid) {
-			return err
-		}
-		// Past validation every outcome looks the same to the client; a
-		// failure on our side is logged, not shown, so it cannot tell a
-		// known email from an unknown one either.
-		httpapi.Logger(r.Context()).Error("password reset request failed", "err", err.Error())
-	}
-	// Known and unknown emails take the same time.
-	time.Sleep(time.Until(start.Add(h.Resets.Config.MinDuration)))
-	httpapi.WriteJSON(w, http.StatusAccepted, accepted)
-	return nil
+	// Known and unknown emails get the same answer in the same time.
+	err := h.Resets.Request(r.Context(), req.Email, client(r))
+	return httpapi.AcceptAlike(w, r, start, h.Resets.Config.MinDuration, accepted, err, fault.Invalid)
 }
 
 func (h *Handler) questions(w http.ResponseWriter, r *http.Request) error {
