@@ -116,23 +116,8 @@ func TestMeasureInterleavesAndSkipsTheWarmUp(t *testing.T) {
 // make bench does and starts each once with Env: they must reach their first
 // next request without any connection to the AWS endpoints.
 func TestReferencesStartUnderEnv(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds four Lambda binaries")
-	}
-	root, err := localstack.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	targets := append(References(), Target{Name: "web", Pkg: "./functions/web"})
-	paths, err := Build(context.Background(), "go", root, t.TempDir(), runtime.GOOS, runtime.GOARCH, targets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink, err := StartSink()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
+	paths, sink := buildForHost(t, targets)
 	for i, p := range paths {
 		if _, err := Start(context.Background(), p, Env(sink.URL()), t.TempDir(), 30*time.Second); err != nil {
 			t.Errorf("%s: Start() = %v", targets[i].Name, err)
@@ -178,4 +163,25 @@ func TestLambdaFlagsAreTheMakefiles(t *testing.T) {
 		}
 	}
 	t.Error("no LAMBDA_FLAGS in the Makefile")
+}
+
+// buildForHost builds targets for this machine with the Lambda flags, as make
+// bench does, and starts a Sink (closed when the test ends) for their AWS
+// endpoints.
+func buildForHost(t *testing.T, targets []Target) ([]string, *Sink) {
+	t.Helper()
+	root, err := localstack.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := Build(context.Background(), "go", root, t.TempDir(), runtime.GOOS, runtime.GOARCH, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := StartSink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	return paths, sink
 }

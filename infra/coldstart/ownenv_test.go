@@ -3,7 +3,6 @@ package coldstart
 import (
 	"context"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -53,15 +52,7 @@ func TestFunctionsStartWithOwnEnvironment(t *testing.T) {
 		}
 		targets = append(targets, Target{Name: f.LogicalID, Pkg: "./functions/" + folder[f.LogicalID]})
 	}
-	paths, err := Build(context.Background(), "go", root, t.TempDir(), runtime.GOOS, runtime.GOARCH, targets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink, err := StartSink()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
+	paths, sink := buildForHost(t, targets)
 	var lambdaEnv []string // what Lambda sets, without the portal's settings
 	for _, kv := range Env(sink.URL()) {
 		if name, _, _ := strings.Cut(kv, "="); settings[name] == "" {
