@@ -17,26 +17,20 @@ import (
 // the first has come and a late second one has had time to arrive.
 func lockouts(t *testing.T, email string) []testenv.Mail {
 	t.Helper()
-	var out []testenv.Mail
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		out = out[:0]
+	find := func() []testenv.Mail {
+		var out []testenv.Mail
 		for _, m := range testenv.MailsTo(t, email) {
 			if strings.Contains(m.Subject, "locked") {
 				out = append(out, m)
 			}
 		}
-		if len(out) > 0 {
-			break
-		}
+		return out
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(find()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	out = out[:0]
-	for _, m := range testenv.MailsTo(t, email) {
-		if strings.Contains(m.Subject, "locked") {
-			out = append(out, m)
-		}
-	}
-	return out
+	return find()
 }
 
 // TestBurstCannotPassLockout fires 199 wrong guesses and the right password

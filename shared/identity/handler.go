@@ -17,32 +17,25 @@ type Handler struct {
 	Sessions *session.Service
 	Audit    *audit.Log
 	// Limiter limits, per source address, the unauthenticated routes that
-	// hash a password or send mail; nil limits nothing.
+	// hash a password or send mail.
 	Limiter Limiter
 }
 
 // Limiter wraps a route so that one client may call it only so often
-// (throttle.Limiter).
+// (throttle.Limiter). Every handler that mounts an unauthenticated route
+// which hashes or mails needs one (identity, reset, accounts).
 type Limiter interface {
 	Wrap(bucket string, h httpapi.HandlerFunc) httpapi.HandlerFunc
 }
 
-// limit is f limited under bucket, or f itself without a Limiter.
-func (h *Handler) limit(bucket string, f httpapi.HandlerFunc) httpapi.HandlerFunc {
-	if h.Limiter == nil {
-		return f
-	}
-	return h.Limiter.Wrap(bucket, f)
-}
-
 // Register mounts the routes on rt.
 func (h *Handler) Register(rt *httpapi.Router) {
-	rt.Handle("POST /v1/users", h.limit("sign-up", h.signUp))
-	rt.Handle("POST /v1/email-verifications", h.limit("verification-resend", h.resendVerification))
+	rt.Handle("POST /v1/users", h.Limiter.Wrap("sign-up", h.signUp))
+	rt.Handle("POST /v1/email-verifications", h.Limiter.Wrap("verification-resend", h.resendVerification))
 	rt.Handle("POST /v1/email-verifications/{token}", h.verifyEmail)
 	rt.Handle("GET /v1/security-questions", h.questions)
 	rt.Handle("GET /v1/password-policy", h.policy)
-	rt.Handle("POST /v1/sessions", h.limit("sign-in", h.signIn))
+	rt.Handle("POST /v1/sessions", h.Limiter.Wrap("sign-in", h.signIn))
 	rt.Handle("DELETE /v1/sessions/current", h.Sessions.Require(h.signOut))
 	rt.Handle("GET /v1/sessions", h.Sessions.Require(h.listSessions))
 	rt.Handle("DELETE /v1/sessions/{id}", h.Sessions.Require(h.endSession))

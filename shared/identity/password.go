@@ -185,17 +185,6 @@ func (s *Service) VerifyPassword(ctx context.Context, u *User, pw string, c Clie
 	return errPasswordIncorrect
 }
 
-// Locked reports whether the user with id is locked out now, read strongly
-// consistent: routes that check another secret on the user's behalf (a
-// legacy password) refuse a locked user.
-func (s *Service) Locked(ctx context.Context, id string) (bool, error) {
-	u, err := s.Get(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	return u.Locked(s.Now()), nil
-}
-
 // CountFailure counts a failed password check of a signed-in user (a wrong
 // current password, a wrong legacy password) toward their lockout.
 func (s *Service) CountFailure(ctx context.Context, u *User, c Client) error {

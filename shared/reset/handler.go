@@ -16,28 +16,13 @@ type Handler struct {
 	Resets   *Service
 	Users    *identity.Service
 	Sessions *session.Service
-	// Limiter limits reset requests (they send mail) per source address;
-	// nil limits nothing.
-	Limiter Limiter
-}
-
-// Limiter wraps a route so that one client may call it only so often
-// (throttle.Limiter).
-type Limiter interface {
-	Wrap(bucket string, h httpapi.HandlerFunc) httpapi.HandlerFunc
-}
-
-// limit is f limited under bucket, or f itself without a Limiter.
-func (h *Handler) limit(bucket string, f httpapi.HandlerFunc) httpapi.HandlerFunc {
-	if h.Limiter == nil {
-		return f
-	}
-	return h.Limiter.Wrap(bucket, f)
+	// Limiter limits reset requests (they send mail) per source address.
+	Limiter identity.Limiter
 }
 
 // Register mounts the routes on rt.
 func (h *Handler) Register(rt *httpapi.Router) {
-	rt.Handle("POST /v1/password-resets", h.limit("password-reset", h.request))
+	rt.Handle("POST /v1/password-resets", h.Limiter.Wrap("password-reset", h.request))
 	rt.Handle("GET /v1/password-resets/{token}", h.questions)
 	rt.Handle("POST /v1/password-resets/{token}", h.confirm)
 	rt.Handle("POST /v1/me/password", h.Sessions.Require(h.changePassword))

@@ -208,9 +208,9 @@ func (s *Service) Start(o Owner, epoch int64, userAgent, ip string) (string, Ses
 	return token, sess, []types.TransactWriteItem{put, check}, nil
 }
 
-// ErrEpochMoved is a session start refused because the user's sessions were
-// ended (suspension, password change) after the caller read the epoch.
-var ErrEpochMoved = errors.New("session epoch moved")
+// errEpochMoved is a session start refused because the user's sessions were
+// ended (suspension, password change) after the epoch was read.
+var errEpochMoved = fault.New(fault.Conflict, "sessions_ended", "your sessions were just ended; sign in again")
 
 // Create starts a session for the owner and returns its token (shown once).
 func (s *Service) Create(ctx context.Context, o Owner, userAgent, ip string) (string, Session, error) {
@@ -224,7 +224,7 @@ func (s *Service) Create(ctx context.Context, o Owner, userAgent, ip string) (st
 	}
 	if err := s.Store.Transact(ctx, items); err != nil {
 		if errors.Is(err, store.ErrConditionFailed) {
-			return "", Session{}, ErrEpochMoved
+			return "", Session{}, errEpochMoved
 		}
 		return "", Session{}, fmt.Errorf("create session: %w", err)
 	}
