@@ -61,6 +61,9 @@ func TestSignUpInBrowser(t *testing.T) {
 	if _, text := rule("common_password"); strings.Contains(text, "met") {
 		t.Errorf("common_password, which only the server can check, is marked: %q", text)
 	}
+	if n := testenv.Eval[int](tab, `document.querySelectorAll('#policy li[data-rule="reused"]').length`); n != 0 {
+		t.Error("the sign-up form lists the password-history rule, which a new user cannot break")
+	}
 
 	// Question 2 the same as question 1: refused on the page.
 	tab.Type("Password", strong)

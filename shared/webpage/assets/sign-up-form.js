@@ -67,7 +67,8 @@ export class SignUpForm {
     this.policy = policy.data;
     const list = byId("policy");
     list.textContent = "";
-    (policy.data.rules || []).forEach(function (r) {
+    // A new user has no earlier passwords: the history rule says nothing here.
+    (policy.data.rules || []).filter(function (r) { return r.rule !== "reused"; }).forEach(function (r) {
       const li = document.createElement("li");
       li.setAttribute("data-rule", r.rule);
       li.appendChild(document.createTextNode(r.message));
