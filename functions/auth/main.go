@@ -10,15 +10,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/portal/authfn"
 )
 
 func main() {
-	deps, err := portal.FromEnv(context.Background())
+	h, err := authfn.New(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "auth:", err)
 		os.Exit(1)
 	}
-	h := portal.Handler(deps, portal.AuthRoutes(deps))
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

@@ -11,15 +11,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/partner-portal/portal/shared/portal"
+	"github.com/partner-portal/portal/shared/portal/resetfn"
 )
 
 func main() {
-	deps, err := portal.FromEnv(context.Background())
+	h, err := resetfn.New(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "password-reset:", err)
 		os.Exit(1)
 	}
-	h := portal.Handler(deps, portal.PasswordResetRoutes(deps))
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

@@ -34,7 +34,7 @@ func newEnv(t testing.TB, change ...func(*portal.Config)) *env {
 	if err := d.WithClock(c.Now); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(portal.Handler(d, portal.AuthRoutes(d)))
+	srv := httptest.NewServer(portal.Handler(d, portal.RoutesOf(d, "auth")))
 	t.Cleanup(srv.Close)
 	return &env{t: t, d: d, srv: srv, clock: c}
 }

@@ -54,8 +54,11 @@ func (b *Base) Sender(suppressed mail.Suppression) (*mail.Sender, error) {
 	if err := b.Env.Err(); err != nil {
 		return nil, err
 	}
-	return mail.NewSender(ses.NewFromConfig(b.AWS), from, set, suppressed)
+	return mail.NewSender(b.SES(), from, set, suppressed)
 }
+
+// SES is the SES client.
+func (b *Base) SES() *ses.Client { return ses.NewFromConfig(b.AWS) }
 
 // Err names every setting that was missing or malformed.
 func (b *Base) Err() error { return b.Env.Err() }

@@ -108,3 +108,32 @@ func TestPolicyUnit(t *testing.T) {
 		t.Errorf("Rules() = %v", names)
 	}
 }
+
+// TestDummyHashCostsOneVerification checks the unknown-user path: an empty
+// stored hash is checked against a well-formed dummy under the configured
+// parameters (so it costs one argon2id, like a real one), and never matches.
+func TestDummyHashCostsOneVerification(t *testing.T) {
+	p := Params{MemoryKiB: 8192, Iterations: 1, Parallelism: 1}
+	h, err := NewHasher(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"", "dummy password for timing parity", "correct horse battery staple"} {
+		if h.Verify(secret, "") {
+			t.Errorf("Verify(%q, \"\") = true; want false", secret)
+		}
+	}
+	phc, err := h.Hash("a password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if NeedsRehash(phc, p) {
+		t.Errorf("fresh hash %q needs a rehash", phc)
+	}
+	if _, err := Verify("a password", h.dummy); err != nil {
+		t.Errorf("the dummy hash %q is malformed: %v", h.dummy, err)
+	}
+	if NeedsRehash(h.dummy, p) {
+		t.Errorf("dummy hash %q is weaker than %+v: its check would cost less than a real one", h.dummy, p)
+	}
+}

@@ -5,12 +5,14 @@
 package portal
 
 import (
-	"fmt"
+	"errors"
 	"log/slog"
 
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/portal/apifn"
+	"github.com/partner-portal/portal/shared/portal/profilesfn"
 	"github.com/partner-portal/portal/shared/profile"
 	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
@@ -42,69 +44,48 @@ type Config struct {
 	Throttle     throttle.Config // RATE_LIMIT_PER_MINUTE
 }
 
-// LoadConfig reads and validates the configuration once; the error names
-// every variable that is missing or malformed.
+// LoadConfig reads and validates the configuration of every function at
+// once, for the local all-in-one server; the error names every variable that
+// is missing or malformed. A Lambda function reads only its own (authfn's
+// SettingsFrom, …).
 func LoadConfig(env *config.Env) (Config, error) {
+	api := apifn.SettingsFrom(env)
+	users := identity.SettingsFrom(env, strength.Zxcvbn{})
+	prof, perr := profilesfn.SettingsFrom(env)
+	rem, rerr := reminder.ConfigFrom(env)
 	c := Config{
-		TableName:   env.Required("TABLE_NAME"),
-		BucketName:  env.Required("BUCKET_NAME"),
-		PortalURL:   env.URL("PORTAL_URL"),
-		MailFrom:    env.Email("MAIL_FROM"),
-		ConfigSet:   env.String("SES_CONFIGURATION_SET", ""),
-		PoolMail:    env.String("REVIEW_POOL_EMAIL", "scss-pool@portal.example"),
-		S3PathStyle: env.Bool("S3_FORCE_PATH_STYLE", false),
-		Argon2: password.Params{
-			MemoryKiB:   uint32(env.Int("ARGON2_MEMORY_KIB", int(password.DefaultParams.MemoryKiB), 8192, 1<<20)),
-			Iterations:  uint32(env.Int("ARGON2_ITERATIONS", int(password.DefaultParams.Iterations), 1, 10)),
-			Parallelism: uint8(env.Int("ARGON2_PARALLELISM", int(password.DefaultParams.Parallelism), 1, 8)),
-		},
-		Policy: password.Policy{
-			MinLength:   env.Int("PASSWORD_MIN_LENGTH", password.DefaultPolicy.MinLength, 8, 64),
-			MaxLength:   password.DefaultPolicy.MaxLength,
-			Composition: env.Bool("PASSWORD_COMPOSITION_RULES", password.DefaultPolicy.Composition),
-			History:     env.Int("PASSWORD_HISTORY", password.DefaultPolicy.History, 0, 24),
-			Guesser:     strength.Zxcvbn{},
-		},
-		Lockout: identity.Lockout{
-			Threshold: env.Int("LOCKOUT_THRESHOLD", identity.DefaultLockout.Threshold, 1, 100),
-			Duration:  env.Duration("LOCKOUT_DURATION", identity.DefaultLockout.Duration),
-		},
-		Sessions: session.Config{
-			IdleTimeout: env.Duration("SESSION_IDLE_TIMEOUT", session.DefaultConfig.IdleTimeout),
-			Lifetime:    env.Duration("SESSION_LIFETIME", session.DefaultConfig.Lifetime),
-			SlideEvery:  session.DefaultConfig.SlideEvery,
-		},
-		Verification: identity.Verification{
-			TTL:         env.Duration("VERIFY_LINK_TTL", identity.DefaultVerification.TTL),
-			PerHour:     env.Int("VERIFY_REQUESTS_PER_HOUR", identity.DefaultVerification.PerHour, 1, 100),
-			MinDuration: env.Duration("SIGNUP_MIN_DURATION", identity.DefaultVerification.MinDuration),
-		},
-		Evidence: profile.EvidenceConfig{
-			Types:       env.List("EVIDENCE_TYPES", profile.DefaultEvidence.Types),
-			MaxBytes:    int64(env.Int("EVIDENCE_MAX_BYTES", int(profile.DefaultEvidence.MaxBytes), 1, 5<<30)),
-			MaxFiles:    env.Int("EVIDENCE_MAX_FILES", profile.DefaultEvidence.MaxFiles, 1, 1000),
-			UploadTTL:   env.Duration("EVIDENCE_UPLOAD_TTL", profile.DefaultEvidence.UploadTTL),
-			DownloadTTL: env.Duration("EVIDENCE_DOWNLOAD_TTL", profile.DefaultEvidence.DownloadTTL),
-			PendingTTL:  profile.DefaultEvidence.PendingTTL,
-		},
-		Throttle: throttle.Config{
-			PerMinute: env.Int("RATE_LIMIT_PER_MINUTE", throttle.DefaultConfig.PerMinute, 1, 1_000_000),
-		},
-		Resets: reset.Config{
-			TTL:         env.Duration("RESET_LINK_TTL", reset.DefaultConfig.TTL),
-			PerHour:     env.Int("RESET_REQUESTS_PER_HOUR", reset.DefaultConfig.PerHour, 1, 100),
-			MinDuration: env.Duration("RESET_REQUEST_MIN_DURATION", reset.DefaultConfig.MinDuration),
-		},
+		TableName:    env.Required("TABLE_NAME"),
+		BucketName:   prof.Evidence.Bucket,
+		PortalURL:    api.PortalURL,
+		MailFrom:     env.Email("MAIL_FROM"),
+		ConfigSet:    env.String("SES_CONFIGURATION_SET", ""),
+		PoolMail:     prof.PoolMail,
+		S3PathStyle:  prof.S3PathStyle,
+		Argon2:       users.Argon2,
+		Policy:       users.Policy,
+		Lockout:      users.Lockout,
+		Sessions:     api.Sessions,
+		Resets:       reset.ConfigFrom(env),
+		Verification: users.Verification,
+		Evidence:     prof.Evidence,
+		Reminder:     rem,
+		Throttle:     api.Throttle,
 	}
-	c.Evidence.Bucket = c.BucketName
-	if err := profile.CheckEvidenceTypes(c.Evidence.Types); err != nil {
-		return c, fmt.Errorf("EVIDENCE_TYPES: %w", err)
-	}
-	r, err := reminder.ConfigFrom(env)
-	if err != nil {
-		return c, err
-	}
-	c.Reminder = r
 	_ = c.LogLevel.UnmarshalText([]byte(env.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")))
-	return c, env.Err()
+	return c, errors.Join(perr, rerr, env.Err())
+}
+
+// api, users and profiles are the parts of c each function's settings take.
+func (c Config) api() apifn.Settings {
+	return apifn.Settings{PortalURL: c.PortalURL, Sessions: c.Sessions, Throttle: c.Throttle}
+}
+
+func (c Config) users() identity.Settings {
+	return identity.Settings{Argon2: c.Argon2, Policy: c.Policy, Lockout: c.Lockout, Verification: c.Verification}
+}
+
+func (c Config) profiles() profilesfn.Settings {
+	ev := c.Evidence
+	ev.Bucket = c.BucketName
+	return profilesfn.Settings{Settings: c.api(), Evidence: ev, PoolMail: c.PoolMail, S3PathStyle: c.S3PathStyle}
 }

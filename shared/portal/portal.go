@@ -17,12 +17,15 @@ import (
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/delivery"
-	"github.com/partner-portal/portal/shared/health"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/notice"
-	"github.com/partner-portal/portal/shared/password"
+	"github.com/partner-portal/portal/shared/portal/accountsfn"
+	"github.com/partner-portal/portal/shared/portal/apifn"
+	"github.com/partner-portal/portal/shared/portal/authfn"
+	"github.com/partner-portal/portal/shared/portal/profilesfn"
+	"github.com/partner-portal/portal/shared/portal/resetfn"
 	"github.com/partner-portal/portal/shared/profile"
 	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
@@ -32,8 +35,10 @@ import (
 	"github.com/partner-portal/portal/shared/webpage"
 )
 
-// Deps are the long-lived things every handler is built from. Build them once
-// per process (outside the Lambda handler) so warm invocations reuse them.
+// Deps are every function's services on one set of clients: what the local
+// all-in-one server serves and what the integration tests drive and inspect.
+// A Lambda function builds only its own (authfn, resetfn, accountsfn,
+// profilesfn; web, mail-events and reminders in their mains).
 type Deps struct {
 	Config   Config
 	Log      *slog.Logger
@@ -53,6 +58,11 @@ type Deps struct {
 	Reminder   *reminder.Job
 	Notices    *notice.Service
 	Throttle   *throttle.Limiter
+
+	auth     *authfn.Function
+	reset    *resetfn.Function
+	accounts *accountsfn.Function
+	profiles *profilesfn.Function
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -72,52 +82,35 @@ func NewDeps(ctx context.Context, cfg Config, log *slog.Logger) (*Deps, error) {
 		Config: cfg,
 		Log:    log,
 		Store:  store.New(dynamodb.NewFromConfig(awsCfg), cfg.TableName),
-		S3: s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-			o.UsePathStyle = cfg.S3PathStyle
-		}),
-		SES: ses.NewFromConfig(awsCfg),
+		S3:     profilesfn.NewS3(awsCfg, cfg.profiles()),
+		SES:    ses.NewFromConfig(awsCfg),
 	}
 	return d, d.build(time.Now)
 }
 
-// build makes the domain services from the clients, with now as the clock
-// (tests pass one they can move).
+// build makes every function's services from the clients, with now as the
+// clock (tests pass one they can move), as the Lambda functions make theirs:
+// each function its own, sharing only the table and the clients.
 func (d *Deps) build(now func() time.Time) error {
-	d.Delivery = &delivery.List{Store: d.Store, Now: now}
-	sender, err := mail.NewSender(d.SES, d.Config.MailFrom, d.Config.ConfigSet, d.Delivery)
+	p, err := apifn.NewParts(d.Log, d.Store, d.SES, d.Config.MailFrom, d.Config.ConfigSet, d.Config.api(), now)
 	if err != nil {
 		return err
 	}
-	hasher, err := password.NewHasher(d.Config.Argon2)
-	if err != nil {
+	if d.auth, err = authfn.Build(p, authfn.Settings{Settings: d.Config.api(), Users: d.Config.users()}); err != nil {
 		return err
 	}
-	d.Mail = sender
-	d.Notices = &notice.Service{Store: d.Store, Now: now, Log: d.Log}
-	d.Audit = &audit.Log{Store: d.Store}
-	d.Throttle = &throttle.Limiter{Store: d.Store, Config: d.Config.Throttle, Now: now}
-	d.Sessions = &session.Service{Store: d.Store, Config: d.Config.Sessions, Now: now,
-		PortalOrigin: session.OriginOf(d.Config.PortalURL)}
-	d.Users = &identity.Service{
-		Store: d.Store, Hasher: hasher, Policy: d.Config.Policy, Lockout: d.Config.Lockout,
-		Mail: sender, Audit: d.Audit, Sessions: d.Sessions, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
-		Verification: d.Config.Verification, Scope: accounts.Scope{Store: d.Store},
+	if d.reset, err = resetfn.Build(p, resetfn.Settings{Settings: d.Config.api(), Users: d.Config.users(), Resets: d.Config.Resets}); err != nil {
+		return err
 	}
-	d.Accounts = &accounts.Service{
-		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+	if d.accounts, err = accountsfn.Build(p, accountsfn.Settings{Settings: d.Config.api(), Users: d.Config.users(), Reminder: d.Config.Reminder}); err != nil {
+		return err
 	}
+	if d.profiles, err = profilesfn.Build(p, d.Config.profiles(), d.S3); err != nil {
+		return err
+	}
+	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
+	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
 	d.MailEvents = &delivery.Events{List: d.Delivery, Users: d.Users}
-	d.Reminder = &reminder.Job{Store: d.Store, Mail: sender, Suppressed: d.Delivery, Config: d.Config.Reminder,
-		PortalURL: d.Config.PortalURL, Log: d.Log, Sleep: time.Sleep}
-	d.Profiles = &profile.Service{
-		Store: d.Store, Access: d.Accounts, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL,
-		PoolMail: d.Config.PoolMail, Now: now, Log: d.Log, Specialist: d.Users.Get,
-		Evidence: d.Config.Evidence, S3: d.S3, Presign: s3.NewPresignClient(d.S3),
-	}
-	d.Resets = &reset.Service{
-		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, Config: d.Config.Resets,
-		PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
-	}
 	return nil
 }
 
@@ -135,53 +128,13 @@ type Function struct {
 // Functions lists every HTTP function of the portal.
 func Functions() []Function {
 	return []Function{
-		{Name: "auth", LogicalID: "AuthFunction", Routes: AuthRoutes},
-		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: PasswordResetRoutes},
-		{Name: "accounts", LogicalID: "AccountsFunction", Routes: AccountsRoutes},
-		{Name: "profiles", LogicalID: "ProfilesFunction", Routes: ProfilesRoutes},
-		{Name: "web", LogicalID: "WebFunction", Routes: WebRoutes},
+		{Name: "auth", LogicalID: "AuthFunction", Routes: func(d *Deps) *httpapi.Router { return d.auth.Routes() }},
+		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: func(d *Deps) *httpapi.Router { return d.reset.Routes() }},
+		{Name: "accounts", LogicalID: "AccountsFunction", Routes: func(d *Deps) *httpapi.Router { return d.accounts.Routes() }},
+		{Name: "profiles", LogicalID: "ProfilesFunction", Routes: func(d *Deps) *httpapi.Router { return d.profiles.Routes() }},
+		{Name: "web", LogicalID: "WebFunction", Routes: func(*Deps) *httpapi.Router { return webpage.Routes() }},
 	}
 }
-
-// AuthRoutes are the routes of the auth function: sign-up, sign-in,
-// sessions, staff actions on users, and health.
-func AuthRoutes(d *Deps) *httpapi.Router {
-	rt := httpapi.NewRouter()
-	health.Register(rt, d.Store)
-	(&identity.Handler{Users: d.Users, Sessions: d.Sessions, Audit: d.Audit, Limiter: d.Throttle}).Register(rt)
-	return rt
-}
-
-// PasswordResetRoutes are the routes of the password-reset function: the
-// emailed link, the security questions, the reset page and its assets, and
-// the signed-in password and security-answer changes.
-func PasswordResetRoutes(d *Deps) *httpapi.Router {
-	rt := httpapi.NewRouter()
-	(&reset.Handler{Resets: d.Resets, Users: d.Users, Sessions: d.Sessions, Limiter: d.Throttle}).Register(rt)
-	return rt
-}
-
-// AccountsRoutes are the routes of the accounts function: organisations,
-// trade accounts, links, invitations, account users and the account audit.
-func AccountsRoutes(d *Deps) *httpapi.Router {
-	rt := httpapi.NewRouter()
-	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit, Limiter: d.Throttle}).Register(rt)
-	(&reminder.Handler{Job: d.Reminder, Sessions: d.Sessions}).Register(rt)
-	(&notice.Handler{Notices: d.Notices, Sessions: d.Sessions}).Register(rt)
-	return rt
-}
-
-// ProfilesRoutes are the routes of the profiles function: the criteria, the
-// security profile, submission, review, versions and the review queue.
-func ProfilesRoutes(d *Deps) *httpapi.Router {
-	rt := httpapi.NewRouter()
-	(&profile.Handler{Profiles: d.Profiles, Sessions: d.Sessions}).Register(rt)
-	return rt
-}
-
-// WebRoutes are the routes of the web function: the sign-in, sign-up,
-// email-confirmation and invitation pages and the pages' own assets.
-func WebRoutes(*Deps) *httpapi.Router { return webpage.Routes() }
 
 // Handler wraps routes in the middleware every function runs: request ids,
 // logs and panic recovery outside, the data-freeze check inside.
@@ -199,8 +152,19 @@ func AllRoutes(d *Deps) *httpapi.Router {
 	return rt
 }
 
-// FromEnv is what every Lambda main starts with: the configuration from the
-// environment, the JSON logger and the clients, built once per process.
+// RoutesOf is the routes of the function named name (its folder under
+// functions/), or nil.
+func RoutesOf(d *Deps, name string) *httpapi.Router {
+	for _, f := range Functions() {
+		if f.Name == name {
+			return f.Routes(d)
+		}
+	}
+	return nil
+}
+
+// FromEnv builds every function's services from the environment, for the
+// one-off commands in infra/ that need several of them.
 func FromEnv(ctx context.Context) (*Deps, error) {
 	cfg, err := LoadConfig(config.New(os.LookupEnv))
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
 	"github.com/partner-portal/portal/shared/session"
-	"github.com/partner-portal/portal/shared/store"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -64,7 +63,7 @@ func TestRouteParity(t *testing.T) {
 // the adapter the Lambda main uses, to the handler the main builds.
 func TestLambdaEvent(t *testing.T) {
 	d := testenv.Deps(t)
-	proxy := httpadapter.NewV2(portal.Handler(d, portal.AuthRoutes(d))).ProxyWithContext
+	proxy := httpadapter.NewV2(portal.Handler(d, portal.RoutesOf(d, "auth"))).ProxyWithContext
 
 	tests := []struct {
 		file      string
@@ -114,11 +113,12 @@ func TestHealth(t *testing.T) {
 	})
 	t.Run("store down", func(t *testing.T) {
 		d := testenv.Deps(t)
-		// Same table, but the client points at a port nothing listens on.
-		d.Store = store.New(dynamodb.New(d.Store.DB.Options(), func(o *dynamodb.Options) {
+		// Same table, but the client every service shares points at a port
+		// nothing listens on.
+		d.Store.DB = dynamodb.New(d.Store.DB.Options(), func(o *dynamodb.Options) {
 			o.BaseEndpoint = aws.String("http://127.0.0.1:1")
 			o.RetryMaxAttempts = 1
-		}), d.Store.Table)
+		})
 		srv := httptest.NewServer(portal.Handler(d, portal.AllRoutes(d)))
 		defer srv.Close()
 		status, body := get(t, srv.URL+"/v1/health")
@@ -175,7 +175,7 @@ func TestLambdaSignInCookie(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	res, err := httpadapter.NewV2(portal.Handler(d, portal.AuthRoutes(d))).ProxyWithContext(context.Background(), ev)
+	res, err := httpadapter.NewV2(portal.Handler(d, portal.RoutesOf(d, "auth"))).ProxyWithContext(context.Background(), ev)
 	if err != nil || res.StatusCode != 201 {
 		t.Fatalf("sign-in event = %d %s, %v", res.StatusCode, res.Body, err)
 	}
