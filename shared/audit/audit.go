@@ -82,6 +82,21 @@ const timeKey = "2006-01-02T15:04:05.000000000Z"
 
 // Record writes e. The time and id are set here when empty.
 func (l *Log) Record(ctx context.Context, e Event) error {
+	if err := l.Store.Put(ctx, l.item(e), nil); err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Put is the write that records e, for the caller to put in the
+// transaction of the action it records: the event is then kept exactly
+// when the action is.
+func (l *Log) Put(e Event) (types.TransactWriteItem, error) {
+	return store.TxPut(l.Store.Table, l.item(e), nil)
+}
+
+// item is e as stored: timed and given an id when it has none.
+func (l *Log) item(e Event) item {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
@@ -96,10 +111,7 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 	if e.AccountID != "" {
 		it.GSI1PK, it.GSI1SK = "AUDIT#ACCOUNT#"+e.AccountID, sk
 	}
-	if err := l.Store.Put(ctx, it, nil); err != nil {
-		return fmt.Errorf("record %s: %w", e.Action, err)
-	}
-	return nil
+	return it
 }
 
 // Page is one page of events and the cursor of the next ("" at the end).

@@ -37,6 +37,92 @@ func TestMeReadsTwice(t *testing.T) {
 	}
 }
 
+// TestSignInCriticalPath: a sign-in makes three DynamoDB calls — the
+// email's claim, the user with the session epoch (one BatchGetItem), and one
+// transaction that accepts the password, stores the session and records the
+// audit event — and an unknown address makes the same two reads.
+func TestSignInCriticalPath(t *testing.T) {
+	e := newEnv(t)
+	email := testenv.Email("calls")
+	id := e.signUp(email)
+	calls := testenv.CountCalls(e.d)
+	if _, _, err := e.d.Users.SignIn(context.Background(), email, goodPassword, identity.Client{IP: "192.0.2.1"}); err != nil {
+		t.Fatalf("SignIn: %v", err)
+	}
+	if got := strings.Join(calls.Ops(), ","); got != "GetItem,BatchGetItem,TransactWriteItems" {
+		t.Errorf("a sign-in made %s; want GetItem,BatchGetItem,TransactWriteItems", got)
+	}
+	page, err := e.d.Audit.ForUser(context.Background(), id, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(page.Events); n == 0 || page.Events[0].Action != "sign_in" || page.Events[0].IP != "192.0.2.1" {
+		t.Errorf("audit after the sign-in = %+v; want a sign_in event from 192.0.2.1 first", page.Events)
+	}
+	if u := e.user(id); u.LastSignInAt == nil {
+		t.Errorf("lastSignInAt not stored")
+	}
+
+	calls = testenv.CountCalls(e.d)
+	if _, _, err := e.d.Users.SignIn(context.Background(), testenv.Email("nobody"), goodPassword, identity.Client{}); err == nil {
+		t.Fatal("an unknown address signed in")
+	}
+	if got := strings.Join(calls.Ops(), ","); !strings.HasPrefix(got, "GetItem,BatchGetItem,") {
+		t.Errorf("an unknown address's sign-in made %s; want the same two reads first", got)
+	}
+}
+
+// BenchmarkSignInCriticalPath times, interleaved, identity's SignIn (no
+// HTTP, no per-address limit) and the floor it is measured against: one
+// argon2id verification, the one read (user and epoch in a BatchGetItem)
+// and the one write (the conditional user update and the session put in a
+// transaction) made directly with the SDK. It reports both medians and the
+// ratio (issue 12's target: ≤ 1.10).
+func BenchmarkSignInCriticalPath(b *testing.B) {
+	e := newEnv(b)
+	email := testenv.Email("bench")
+	id := e.signUp(email)
+	u := e.user(id)
+	ctx := context.Background()
+	db, table := e.d.Store.DB, aws.String(e.d.Store.Table)
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	direct := func() {
+		if ok := e.d.Users.Hasher.Verify(goodPassword, u.PasswordHash); !ok {
+			b.Fatal("no match")
+		}
+		if _, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+			*table: {ConsistentRead: aws.Bool(true), Keys: []map[string]types.AttributeValue{
+				{"PK": s("USER#" + id), "SK": s("PROFILE")}, {"PK": s("SESSIONEPOCH#" + id), "SK": s("EPOCH")},
+			}},
+		}}); err != nil {
+			b.Fatal(err)
+		}
+		now := time.Now().UTC().Format(time.RFC3339Nano)
+		if _, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Update: &types.Update{TableName: table, Key: map[string]types.AttributeValue{"PK": s("USER#" + id), "SK": s("PROFILE")},
+				UpdateExpression:          aws.String("SET lastSignInAt = :t, failedAttempts = :z REMOVE lockedUntil"),
+				ConditionExpression:       aws.String("passwordHash = :h"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":t": s(now), ":z": &types.AttributeValueMemberN{Value: "0"}, ":h": s(u.PasswordHash)}}},
+			{Put: &types.Put{TableName: table, Item: map[string]types.AttributeValue{"PK": s("SESSION#bench-" + now), "SK": s("SESSION"), "userId": s(id)}}},
+		}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var ours, floor []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, _, err := e.d.Users.SignIn(ctx, email, goodPassword, identity.Client{}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		direct()
+		ours, floor = append(ours, t1.Sub(t0)), append(floor, time.Since(t1))
+	}
+	b.ReportMetric(medianMillis(ours), "signin-ms")
+	b.ReportMetric(medianMillis(floor), "floor-ms")
+	b.ReportMetric(medianMillis(ours)/medianMillis(floor), "ratio")
+}
+
 // BenchmarkArgon2Bare is one argon2id verification with the default
 // parameters: the floor of a sign-in.
 func BenchmarkArgon2Bare(b *testing.B) {

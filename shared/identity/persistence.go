@@ -73,6 +73,30 @@ func (s *Service) byEmail(ctx context.Context, email string) (*User, bool, error
 	return s.byID(ctx, c.UserID)
 }
 
+// forSignIn returns the user with the normalised email and the session
+// epoch, read together in one BatchGetItem after the claim; found is false
+// when there is no such user. An unknown address makes the same two reads.
+func (s *Service) forSignIn(ctx context.Context, email string) (*User, int64, bool, error) {
+	var c emailClaim
+	found, err := s.Store.GetImmutable(ctx, emailKey(email), &c)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	id := c.UserID
+	if !found {
+		id = "none"
+	}
+	epoch, item, err := s.Sessions.EpochWith(ctx, id, userKey(id))
+	if err != nil || !found || item == nil {
+		return nil, 0, false, err
+	}
+	var u User
+	if err := attributevalue.UnmarshalMap(item, &u); err != nil {
+		return nil, 0, false, fmt.Errorf("unmarshal user: %w", err)
+	}
+	return &u, epoch, true, nil
+}
+
 // byID returns the user with the id.
 func (s *Service) byID(ctx context.Context, id string) (*User, bool, error) {
 	var u User
@@ -142,12 +166,19 @@ func unknownKey(subject string) store.Key { return store.Key{PK: "SIGNINFAIL#" +
 // the hash u was read with, is accepted: the user is still there and active,
 // not locked, below the failure threshold, and the password has not changed.
 func (s *Service) mayUsePassword(u *User, now time.Time) expression.ConditionBuilder {
+	belowThreshold := expression.Or(
+		expression.AttributeNotExists(expression.Name("failedAttempts")),
+		expression.Name("failedAttempts").LessThan(expression.Value(s.Lockout.Threshold)))
+	if u.LockedUntil != 0 {
+		// The lock u was read with has run out, and the count starts afresh
+		// — provided no failure was counted since the read.
+		belowThreshold = belowThreshold.Or(expression.Name("lockedUntil").Equal(expression.Value(u.LockedUntil)).
+			And(expression.Name("failedAttempts").Equal(expression.Value(u.FailedAttempts))))
+	}
 	return expression.AttributeExists(expression.Name(store.AttrPK)).
 		And(expression.Name("status").Equal(expression.Value(Active))).
 		And(expression.Name("passwordHash").Equal(expression.Value(u.PasswordHash))).
-		And(expression.Or(
-			expression.AttributeNotExists(expression.Name("failedAttempts")),
-			expression.Name("failedAttempts").LessThan(expression.Value(s.Lockout.Threshold)))).
+		And(belowThreshold).
 		And(notLocked(now))
 }
 
@@ -197,17 +228,6 @@ func (s *Service) lock(ctx context.Context, id string, now, until time.Time) (bo
 		return false, fmt.Errorf("lock user: %w", err)
 	}
 	return true, nil
-}
-
-// clearExpiredLock starts the count afresh once a lock has run out.
-func (s *Service) clearExpiredLock(ctx context.Context, id string, seen int64) error {
-	upd := expression.Set(expression.Name("failedAttempts"), expression.Value(0)).Remove(expression.Name("lockedUntil"))
-	cond := expression.Name("lockedUntil").Equal(expression.Value(seen))
-	err := s.Store.Update(ctx, userKey(id), upd, &cond, nil)
-	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
-		return fmt.Errorf("clear expired lock: %w", err)
-	}
-	return nil
 }
 
 // update applies upd to an existing user; a missing one is not found.

@@ -40,12 +40,14 @@ type Mailer interface {
 // Auditor records audit events.
 type Auditor interface {
 	Record(ctx context.Context, e audit.Event) error
+	// Put is the write that records e inside the action's own transaction.
+	Put(e audit.Event) (types.TransactWriteItem, error)
 }
 
 // Sessions starts a user's sessions inside the sign-in's own transaction
 // and ends them: all of them, or all but one.
 type Sessions interface {
-	Epoch(ctx context.Context, userID string) (int64, error)
+	EpochWith(ctx context.Context, userID string, other store.Key) (int64, map[string]types.AttributeValue, error)
 	Start(o session.Owner, epoch int64, userAgent, ip string) (string, session.Session, []types.TransactWriteItem, error)
 	EndAll(ctx context.Context, userID string) error
 	EndAllExcept(ctx context.Context, userID string, keep session.Session) error
@@ -159,20 +161,9 @@ var ErrEmailNotVerified = fault.New(fault.Forbidden, "email_not_verified",
 // that all read the user before the lock landed cannot get past it, and a
 // sign-in racing a suspension or a reset leaves no session behind.
 func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User, Started, error) {
-	u, now, err := s.checkPassword(ctx, email, pw, c)
+	u, epoch, now, err := s.checkPassword(ctx, email, pw, c)
 	if err != nil {
 		return nil, Started{}, err
-	}
-	// Read only now the password is right, so that every failure makes the
-	// same calls as an unknown address's.
-	epoch, err := s.Sessions.Epoch(ctx, u.ID)
-	if err != nil {
-		return nil, Started{}, err
-	}
-	if u.LockedUntil != 0 { // a lock that has run out: count afresh
-		if err := s.clearExpiredLock(ctx, u.ID, u.LockedUntil); err != nil {
-			return nil, Started{}, err
-		}
 	}
 	rehash, err := s.rehashIfWeak(u, pw)
 	if err != nil {
@@ -186,45 +177,50 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (*User
 	if err := s.accept(ctx, u, now, rehash, startItems, c); err != nil {
 		return nil, Started{}, err
 	}
-	s.signedIn(ctx, u, now, rehash, c)
+	t := now.UTC()
+	u.LastSignInAt, u.FailedAttempts, u.LockedUntil = &t, 0, 0
+	if rehash != "" {
+		u.PasswordHash = rehash
+	}
 	return u, Started{Token: token, Session: sess}, nil
 }
 
 // checkPassword finds the user with the email and checks the password: it
-// returns the user, if they may sign in, and the time of the check. Every
-// failure, known user or not, costs one argon2id verification, one counting
-// write and one audit event, and is ErrInvalidCredentials.
-func (s *Service) checkPassword(ctx context.Context, email, pw string, c Client) (*User, time.Time, error) {
+// returns the user, if they may sign in, the session epoch read with them,
+// and the time of the check. Every failure, known user or not, makes the
+// same reads, costs one argon2id verification, one counting write and one
+// audit event, and is ErrInvalidCredentials.
+func (s *Service) checkPassword(ctx context.Context, email, pw string, c Client) (*User, int64, time.Time, error) {
 	norm, err := mail.Normalize(email)
 	if err != nil {
 		s.Hasher.Verify(pw, "")
 		s.unknownFailure(ctx, email, c)
-		return nil, time.Time{}, ErrInvalidCredentials
+		return nil, 0, time.Time{}, ErrInvalidCredentials
 	}
-	u, found, err := s.byEmail(ctx, norm)
+	u, epoch, found, err := s.forSignIn(ctx, norm)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, 0, time.Time{}, err
 	}
 	if !found {
 		s.Hasher.Verify(pw, "")
 		s.unknownFailure(ctx, norm, c)
-		return nil, time.Time{}, ErrInvalidCredentials
+		return nil, 0, time.Time{}, ErrInvalidCredentials
 	}
 	ok := s.Hasher.Verify(pw, u.PasswordHash)
 	now := s.Now()
 	switch {
 	case u.Status == Suspended:
-		return nil, now, s.failure(ctx, u, "suspended", false, now, c)
+		return nil, 0, now, s.failure(ctx, u, "suspended", false, now, c)
 	case u.Status == Deactivated:
-		return nil, now, s.failure(ctx, u, "deactivated", false, now, c)
+		return nil, 0, now, s.failure(ctx, u, "deactivated", false, now, c)
 	case u.Locked(now):
-		return nil, now, s.failure(ctx, u, "locked", false, now, c)
+		return nil, 0, now, s.failure(ctx, u, "locked", false, now, c)
 	case !ok:
-		return nil, now, s.failure(ctx, u, "wrong_password", true, now, c)
+		return nil, 0, now, s.failure(ctx, u, "wrong_password", true, now, c)
 	case u.EmailPending:
-		return nil, now, ErrEmailNotVerified
+		return nil, 0, now, ErrEmailNotVerified
 	}
-	return u, now, nil
+	return u, epoch, now, nil
 }
 
 // rehashIfWeak is the password hashed afresh when u's hash was made with weaker
@@ -244,7 +240,19 @@ func (s *Service) accept(ctx context.Context, u *User, now time.Time, rehash str
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Transact(ctx, append([]types.TransactWriteItem{item}, startItems...)); err != nil {
+	items := append([]types.TransactWriteItem{item}, startItems...)
+	events := []audit.Event{{UserID: u.ID, ActorID: u.ID, Action: audit.SignIn, At: now, IP: c.IP, UserAgent: c.UserAgent}}
+	if rehash != "" {
+		events = append(events, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordRehash, At: now, IP: c.IP, UserAgent: c.UserAgent})
+	}
+	for _, e := range events {
+		put, err := s.Audit.Put(e)
+		if err != nil {
+			return err
+		}
+		items = append(items, put)
+	}
+	if err := s.Store.Transact(ctx, items); err != nil {
 		if isCondition(err) {
 			// Locked, suspended, reset or signed out everywhere since the
 			// read: the password no longer opens anything.
@@ -255,26 +263,6 @@ func (s *Service) accept(ctx context.Context, u *User, now time.Time, rehash str
 		return fmt.Errorf("sign in: %w", err)
 	}
 	return nil
-}
-
-// signedIn brings u up to date with the accepted sign-in and records it
-// (and a rehash), the audit writes side by side.
-func (s *Service) signedIn(ctx context.Context, u *User, now time.Time, rehash string, c Client) {
-	t := now.UTC()
-	u.LastSignInAt, u.FailedAttempts, u.LockedUntil = &t, 0, 0
-	if rehash != "" {
-		u.PasswordHash = rehash
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignIn, At: now, IP: c.IP, UserAgent: c.UserAgent})
-	})
-	if rehash != "" {
-		wg.Go(func() {
-			s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordRehash, At: now, IP: c.IP, UserAgent: c.UserAgent})
-		})
-	}
-	wg.Wait()
 }
 
 // failure records a failed sign-in of a known user: one write that counts it

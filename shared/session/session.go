@@ -156,6 +156,32 @@ func (s *Service) Epoch(ctx context.Context, userID string) (int64, error) {
 	return it.Epoch, nil
 }
 
+// EpochWith reads the user's epoch and the item at other in one
+// BatchGetItem: the sign-in reads the user and the epoch its session will be
+// made at together. other is nil when there is no such item.
+func (s *Service) EpochWith(ctx context.Context, userID string, other store.Key) (int64, map[string]types.AttributeValue, error) {
+	ek := epochKey(userID)
+	items, err := s.Store.BatchGet(ctx, []store.Key{other, ek})
+	if err != nil {
+		return 0, nil, fmt.Errorf("read session epoch: %w", err)
+	}
+	var epoch epochItem
+	var found map[string]types.AttributeValue
+	for _, item := range items {
+		pk, _ := item[store.AttrPK].(*types.AttributeValueMemberS)
+		switch {
+		case pk == nil:
+		case pk.Value == ek.PK:
+			if err := attributevalue.UnmarshalMap(item, &epoch); err != nil {
+				return 0, nil, fmt.Errorf("unmarshal session epoch: %w", err)
+			}
+		default:
+			found = item
+		}
+	}
+	return epoch.Epoch, found, nil
+}
+
 // atEpoch is the condition that the user's epoch is still epoch.
 func atEpoch(epoch int64) expression.ConditionBuilder {
 	if epoch == 0 {
