@@ -130,7 +130,7 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 		return nil, err
 	}
 	for _, m := range added {
-		s.record(ctx, p, m.AccountID, audit.Event{Action: "legacy_synced", Details: map[string]string{"legacyUserId": legacyID, "role": m.Role}})
+		s.record(ctx, p, m.AccountID, audit.Event{Action: audit.LegacySynced, Details: map[string]string{"legacyUserId": legacyID, "role": m.Role}})
 	}
 	if added == nil {
 		added = []identity.Membership{}

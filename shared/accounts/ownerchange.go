@@ -227,7 +227,7 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 	if err := s.Store.Put(ctx, req, nil); err != nil {
 		return nil, fmt.Errorf("file owner change: %w", err)
 	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "owner_change_requested", Details: map[string]string{"requestId": req.ID, "newOwner": a.NewOwner.Email}})
+	s.record(ctx, p, acc.ID, audit.Event{Action: audit.OwnerChangeRequested, Details: map[string]string{"requestId": req.ID, "newOwner": a.NewOwner.Email}})
 	data := map[string]any{"AccountName": acc.Name, "OrgName": acc.OrgName, "Applicant": p.Name, "ApplicantEmail": p.Email,
 		"NewOwner": a.NewOwner.Name, "NewOwnerEmail": a.NewOwner.Email, "FiledAt": now.Format("2 January 2006, 15:04 UTC"),
 		"AccountURL": s.PortalURL + "/accounts/" + url.PathEscape(acc.ID)}
@@ -286,7 +286,7 @@ func (s *Service) DecideOwnerChange(ctx context.Context, p Principal, id, decisi
 	if err != nil {
 		return err
 	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "owner_change_" + status, Details: map[string]string{"requestId": id}})
+	s.record(ctx, p, acc.ID, audit.Event{Action: map[string]string{"approved": audit.OwnerChangeApproved, "rejected": audit.OwnerChangeRejected}[status], Details: map[string]string{"requestId": id}})
 	// Anyone may file for any account id: a rejected applicant is not told
 	// the name of the account they named.
 	name := ""

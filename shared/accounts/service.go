@@ -48,7 +48,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, name stri
 	if err := s.Store.Put(ctx, o, &notExists); err != nil {
 		return nil, fmt.Errorf("create organisation: %w", err)
 	}
-	s.record(ctx, p, "", audit.Event{Action: "organization_created", Details: map[string]string{"organizationId": o.ID, "name": name}})
+	s.record(ctx, p, "", audit.Event{Action: audit.OrganizationCreated, Details: map[string]string{"organizationId": o.ID, "name": name}})
 	return o, nil
 }
 
@@ -79,8 +79,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	if na.SpecialistID != "" {
 		sp, err := s.Users.Get(ctx, na.SpecialistID)
 		if err != nil || sp.StaffRole != identity.SCSS {
-			return nil, fault.WithDetails(fault.Invalid, "invalid_specialist_id", "specialistId: is not a Supply Chain Security Specialist",
-				[]fault.Detail{{Field: "specialistId", Message: "is not a Supply Chain Security Specialist"}})
+			return nil, fault.Field("specialistId", "is not a Supply Chain Security Specialist")
 		}
 	}
 	noOwners := 0 // until the invited owner accepts
@@ -106,7 +105,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	if err := s.Store.Transact(ctx, []types.TransactWriteItem{putAcc, putSum}); err != nil {
 		return nil, fmt.Errorf("create account: %w", err)
 	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "account_created", Details: map[string]string{"organizationId": org.ID, "name": acc.Name}})
+	s.record(ctx, p, acc.ID, audit.Event{Action: audit.AccountCreated, Details: map[string]string{"organizationId": org.ID, "name": acc.Name}})
 	if err := s.invite(ctx, p, acc, na.OwnerEmail, Owner); err != nil {
 		return nil, err
 	}
@@ -209,8 +208,7 @@ func (s *Service) LinkAccounts(ctx context.Context, p Principal, orgID, from, to
 	for _, id := range []string{from, to} {
 		acc, err := s.account(ctx, id)
 		if err != nil || acc.OrgID != orgID {
-			return nil, fault.WithDetails(fault.Invalid, "invalid_account_id", "both accounts must belong to this organisation",
-				[]fault.Detail{{Field: "accountId", Message: id + " is not an account of this organisation"}})
+			return nil, fault.Field("accountId", "%s is not an account of this organisation", id)
 		}
 	}
 	if from == to {
@@ -220,7 +218,7 @@ func (s *Service) LinkAccounts(ctx context.Context, p Principal, orgID, from, to
 	if err := s.Store.Put(ctx, l, nil); err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, from, audit.Event{Action: "accounts_linked", Details: map[string]string{"to": to, "relationship": relationship}})
+	s.record(ctx, p, from, audit.Event{Action: audit.AccountsLinked, Details: map[string]string{"to": to, "relationship": relationship}})
 	return l, nil
 }
 
@@ -241,7 +239,7 @@ func (s *Service) UnlinkAccounts(ctx context.Context, p Principal, orgID, linkID
 	if err != nil {
 		return err
 	}
-	s.record(ctx, p, from, audit.Event{Action: "accounts_unlinked", Details: map[string]string{"to": to}})
+	s.record(ctx, p, from, audit.Event{Action: audit.AccountsUnlinked, Details: map[string]string{"to": to}})
 	return nil
 }
 
@@ -261,7 +259,7 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, 
 	if err := s.replaceInvitation(ctx, hash, inv); err != nil {
 		return err
 	}
-	s.record(ctx, p, acc.ID, audit.Event{Action: "user_invited", Details: map[string]string{"email": email, "role": role}})
+	s.record(ctx, p, acc.ID, audit.Event{Action: audit.UserInvited, Details: map[string]string{"email": email, "role": role}})
 	return s.Mail.Send(ctx, mail.Message{To: email, Template: "invitation", Data: map[string]any{
 		"AccountName": acc.Name, "OrgName": acc.OrgName, "Role": roleName(role), "Inviter": p.Name,
 		"Link": s.PortalURL + "/accept-invitation?token=" + url.QueryEscape(tok), "Days": int(InvitationTTL.Hours() / 24),
@@ -411,7 +409,7 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 		case err != nil:
 			return nil, fmt.Errorf("accept invitation: %w", err)
 		}
-		s.record(ctx, p, acc.ID, audit.Event{Action: "invitation_accepted", Details: map[string]string{"role": m.Role}})
+		s.record(ctx, p, acc.ID, audit.Event{Action: audit.InvitationAccepted, Details: map[string]string{"role": m.Role}})
 		return m, nil
 	}
 }
@@ -604,7 +602,7 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{del, mirror, side}); err != nil {
 		return fmt.Errorf("deactivate: %w", err)
 	}
-	s.record(ctx, p, accountID, audit.Event{Action: "user_deactivated", Details: map[string]string{"userId": userID}})
+	s.record(ctx, p, accountID, audit.Event{Action: audit.UserDeactivated, Details: map[string]string{"userId": userID}})
 	return nil
 }
 
@@ -653,7 +651,7 @@ func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID
 	if err := s.changeMembership(ctx, p, accountID, userID, delta, []types.TransactWriteItem{m1, m2, side}); err != nil {
 		return fmt.Errorf("change role: %w", err)
 	}
-	s.record(ctx, p, accountID, audit.Event{Action: "role_changed", Details: map[string]string{"userId": userID, "from": target.Role, "to": role}})
+	s.record(ctx, p, accountID, audit.Event{Action: audit.RoleChanged, Details: map[string]string{"userId": userID, "from": target.Role, "to": role}})
 	return nil
 }
 

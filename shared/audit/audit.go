@@ -4,9 +4,7 @@ package audit
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -45,6 +44,31 @@ const (
 	ResetRequested         = "password_reset_requested"
 	ResetAnswersWrong      = "password_reset_answers_wrong"
 	ResetTokenBurnt        = "password_reset_token_burnt"
+
+	// Trade organisations, accounts and their users.
+	OrganizationCreated  = "organization_created"
+	AccountCreated       = "account_created"
+	AccountsLinked       = "accounts_linked"
+	AccountsUnlinked     = "accounts_unlinked"
+	UserInvited          = "user_invited"
+	InvitationAccepted   = "invitation_accepted"
+	UserDeactivated      = "user_deactivated"
+	RoleChanged          = "role_changed"
+	LegacySynced         = "legacy_synced"
+	OwnerChangeRequested = "owner_change_requested"
+	OwnerChangeApproved  = "owner_change_approved"
+	OwnerChangeRejected  = "owner_change_rejected"
+
+	// The security profile, its evidence and its review.
+	ProfileAnswerSaved    = "profile_answer_saved"
+	ProfileSubmitted      = "profile_submitted"
+	ReviewApproved        = "review_approve"
+	ReviewReturned        = "review_return"
+	AnnualReviewOpened    = "annual_review_opened"
+	EvidenceUploadStarted = "evidence_upload_started"
+	EvidenceRefused       = "evidence_refused"
+	EvidenceUploaded      = "evidence_uploaded"
+	EvidenceDeleted       = "evidence_deleted"
 )
 
 // Event is one audited action. UserID is whom it is about (its list), ActorID
@@ -82,7 +106,7 @@ const timeKey = "2006-01-02T15:04:05.000000000Z"
 
 // Record writes e. The time and id are set here when empty.
 func (l *Log) Record(ctx context.Context, e Event) error {
-	if err := l.Store.Put(ctx, l.item(e), nil); err != nil {
+	if err := l.Store.Put(ctx, l.item(ctx, e), nil); err != nil {
 		return fmt.Errorf("record %s: %w", e.Action, err)
 	}
 	return nil
@@ -91,20 +115,22 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 // Put is the write that records e, for the caller to put in the
 // transaction of the action it records: the event is then kept exactly
 // when the action is.
-func (l *Log) Put(e Event) (types.TransactWriteItem, error) {
-	return store.TxPut(l.Store.Table, l.item(e), nil)
+func (l *Log) Put(ctx context.Context, e Event) (types.TransactWriteItem, error) {
+	return store.TxPut(l.Store.Table, l.item(ctx, e), nil)
 }
 
-// item is e as stored: timed and given an id when it has none.
-func (l *Log) item(e Event) item {
+// item is e as stored: timed, given an id, and, when the event does not
+// say, from the address and agent of the request ctx belongs to.
+func (l *Log) item(ctx context.Context, e Event) item {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC()
 	if e.ID == "" {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		e.ID = hex.EncodeToString(b[:])
+		e.ID = store.NewID()
+	}
+	if c := httpapi.ClientOf(ctx); e.IP == "" && e.UserAgent == "" {
+		e.IP, e.UserAgent = c.IP, c.UserAgent
 	}
 	sk := e.At.Format(timeKey) + "#" + e.ID
 	it := item{Key: store.Key{PK: "AUDIT#USER#" + e.UserID, SK: sk}, Event: e}

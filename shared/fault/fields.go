@@ -40,3 +40,10 @@ func snake(s string) string {
 	}
 	return b.String()
 }
+
+// Field is the 400 for one wrong field: Fields with just that one.
+func Field(field, format string, args ...any) error {
+	var f Fields
+	f.Add(field, format, args...)
+	return f.Err()
+}

@@ -19,6 +19,7 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	loggerKey
+	clientKey
 )
 
 // RequestIDHeader carries the request id on every response.
@@ -39,6 +40,7 @@ func Middleware(log *slog.Logger, h http.Handler) http.Handler {
 		reqLog := log.With("request_id", id)
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		ctx = context.WithValue(ctx, loggerKey, reqLog)
+		ctx = context.WithValue(ctx, clientKey, Client{IP: ClientIP(r), UserAgent: r.UserAgent()})
 		r = r.WithContext(ctx)
 		w.Header().Set(RequestIDHeader, id)
 		rec := &statusRecorder{ResponseWriter: w}
@@ -79,6 +81,19 @@ func Logger(ctx context.Context) *slog.Logger {
 		return l
 	}
 	return slog.Default()
+}
+
+// Client is who sent a request, as the audit trail records it.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// ClientOf returns who sent the request ctx belongs to (the zero Client
+// outside a request: the reminder job, seeding).
+func ClientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey).(Client)
+	return c
 }
 
 // ClientIP is the address the request came from: API Gateway's source IP in

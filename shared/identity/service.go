@@ -41,7 +41,7 @@ type Mailer interface {
 type Auditor interface {
 	Record(ctx context.Context, e audit.Event) error
 	// Put is the write that records e inside the action's own transaction.
-	Put(e audit.Event) (types.TransactWriteItem, error)
+	Put(ctx context.Context, e audit.Event) (types.TransactWriteItem, error)
 }
 
 // Sessions starts a user's sessions inside the sign-in's own transaction
@@ -246,7 +246,7 @@ func (s *Service) accept(ctx context.Context, u *User, now time.Time, rehash str
 		events = append(events, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.PasswordRehash, At: now, IP: c.IP, UserAgent: c.UserAgent})
 	}
 	for _, e := range events {
-		put, err := s.Audit.Put(e)
+		put, err := s.Audit.Put(ctx, e)
 		if err != nil {
 			return err
 		}

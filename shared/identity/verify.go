@@ -217,8 +217,7 @@ func (s *Service) VerifyEmail(ctx context.Context, tok string, c Client) error {
 func (s *Service) ResendVerification(ctx context.Context, email string, c Client) error {
 	norm, err := mail.Normalize(email)
 	if err != nil {
-		return fault.WithDetails(fault.Invalid, "invalid_email", "email: is not a valid email address",
-			[]fault.Detail{{Field: "email", Message: "is not a valid email address"}})
+		return fault.Field("email", "is not a valid email address")
 	}
 	u, found, err := s.byEmail(ctx, norm)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/criteria"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/store"
@@ -63,7 +64,7 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 			return 0, fmt.Errorf("open annual review: %w", err)
 		}
 	}
-	s.record(ctx, p, acc.ID, "annual_review_opened", map[string]string{"cycle": fmt.Sprint(next)})
+	s.record(ctx, p, acc.ID, audit.AnnualReviewOpened, map[string]string{"cycle": fmt.Sprint(next)})
 	return next, nil
 }
 

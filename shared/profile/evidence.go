@@ -21,6 +21,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -179,7 +180,7 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 	}
 	fields := post.Values
 	fields["Content-Type"] = ne.ContentType
-	s.record(ctx, p, acc.ID, "evidence_upload_started", map[string]string{"criterionId": criterionID, "evidenceId": id})
+	s.record(ctx, p, acc.ID, audit.EvidenceUploadStarted, map[string]string{"criterionId": criterionID, "evidenceId": id})
 	return id, &Upload{URL: post.URL, Fields: fields}, nil
 }
 
@@ -274,7 +275,7 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	}
 	if !ContentFits(it.ContentType, first, it.Size <= SniffBytes) {
 		s.discard(ctx, it.S3Key, ref.VersionID)
-		s.record(ctx, p, accountID, "evidence_refused", map[string]string{"criterionId": criterionID, "evidenceId": id, "reason": "content_mismatch"})
+		s.record(ctx, p, accountID, audit.EvidenceRefused, map[string]string{"criterionId": criterionID, "evidenceId": id, "reason": "content_mismatch"})
 		return nil, errContentMismatch
 	}
 	now := s.Now().UTC()
@@ -295,7 +296,7 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, accountID, "evidence_uploaded", map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
+	s.record(ctx, p, accountID, audit.EvidenceUploaded, map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
 	return &ref, nil
 }
 
@@ -410,6 +411,6 @@ func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, acco
 	if _, err := s.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)}); err != nil {
 		return fmt.Errorf("delete evidence object: %w", err)
 	}
-	s.record(ctx, p, accountID, "evidence_deleted", map[string]string{"criterionId": criterionID, "evidenceId": id})
+	s.record(ctx, p, accountID, audit.EvidenceDeleted, map[string]string{"criterionId": criterionID, "evidenceId": id})
 	return nil
 }

@@ -111,8 +111,7 @@ func (h *Handler) criteria(w http.ResponseWriter, r *http.Request, _ accounts.Pr
 	list := criteria.Catalogue
 	if et != "" {
 		if !slices.Contains(accounts.EntityTypes, et) {
-			return fault.WithDetails(fault.Invalid, "invalid_entity_type", "entityType: is not a known entity type",
-				[]fault.Detail{{Field: "entityType", Message: "must be one of " + strings.Join(accounts.EntityTypes, ", ")}})
+			return fault.Field("entityType", "must be one of %s", strings.Join(accounts.EntityTypes, ", "))
 		}
 		list = criteria.ForEntityType(et)
 	}

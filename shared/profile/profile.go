@@ -289,7 +289,7 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, accountID, "profile_answer_saved", map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
+	s.record(ctx, p, accountID, audit.ProfileAnswerSaved, map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
 	evidence, err := s.criterionEvidence(ctx, accountID, criterionID)
 	if err != nil {
 		return nil, err
@@ -327,7 +327,7 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 			return fmt.Errorf("submit: %w", err)
 		}
 	}
-	s.record(ctx, p, acc.ID, "profile_submitted", nil)
+	s.record(ctx, p, acc.ID, audit.ProfileSubmitted, nil)
 	s.announceSubmission(ctx, acc)
 	return nil
 }
@@ -479,7 +479,7 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 		}
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	s.record(ctx, p, accountID, "review_"+decision, map[string]string{"criterionId": criterionID})
+	s.record(ctx, p, accountID, map[string]string{"approve": audit.ReviewApproved, "return": audit.ReviewReturned}[decision], map[string]string{"criterionId": criterionID})
 	if err := s.finishIfDecided(ctx, acc); err != nil {
 		return nil, err
 	}

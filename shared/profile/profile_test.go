@@ -9,6 +9,7 @@ import (
 
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/criteria"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/portal"
@@ -285,5 +286,30 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	if v := version(e.profile(e.user)["risk.2"]); v != 1 {
 		t.Errorf("version after the race = %d; want 1", v)
+	}
+}
+
+// TestProfileEventsNameTheClient: the audit events of profile and review
+// actions made over HTTP carry the client's address and agent, as sign-in
+// events do (issue 12: one recorder takes them from the request).
+func TestProfileEventsNameTheClient(t *testing.T) {
+	e := newEnv(t)
+	e.must(e.save(e.user, "vision.1", "yes", 0), 200)
+	page, err := e.d.Audit.ForAccount(context.Background(), e.account, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved int
+	for _, ev := range page.Events {
+		if ev.Action != audit.ProfileAnswerSaved {
+			continue
+		}
+		saved++
+		if ev.IP != "127.0.0.1" || ev.UserAgent == "" {
+			t.Errorf("%s event from IP %q, agent %q; want 127.0.0.1 and the test client's agent", ev.Action, ev.IP, ev.UserAgent)
+		}
+	}
+	if saved != 1 {
+		t.Errorf("%d %s events; want 1 (events: %+v)", saved, audit.ProfileAnswerSaved, page.Events)
 	}
 }

@@ -40,8 +40,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request) error {
 	}
 	day, err := time.Parse(dateLayout, req.AsOf)
 	if err != nil {
-		return fault.WithDetails(fault.Invalid, "invalid_as_of", "asOf: must be a date as YYYY-MM-DD",
-			[]fault.Detail{{Field: "asOf", Message: "must be a date as YYYY-MM-DD"}})
+		return fault.Field("asOf", "must be a date as YYYY-MM-DD")
 	}
 	res, err := h.Job.Run(r.Context(), day)
 	if err != nil {

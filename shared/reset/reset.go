@@ -66,8 +66,7 @@ type token struct {
 func (s *Service) Request(ctx context.Context, email string, c identity.Client) error {
 	norm, err := mail.Normalize(email)
 	if err != nil {
-		return fault.WithDetails(fault.Invalid, "invalid_email", "email: is not a valid email address",
-			[]fault.Detail{{Field: "email", Message: "is not a valid email address"}})
+		return fault.Field("email", "is not a valid email address")
 	}
 	u, found, err := s.Users.FindByEmail(ctx, norm)
 	if err != nil {

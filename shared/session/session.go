@@ -201,9 +201,7 @@ func (s *Service) Start(o Owner, epoch int64, userAgent, ip string) (string, Ses
 		return "", Session{}, nil, err
 	}
 	now := s.Now().UTC()
-	idb := make([]byte, 12)
-	_, _ = rand.Read(idb)
-	id := hex.EncodeToString(idb)
+	id := store.NewID()
 	abs := now.Add(s.Config.Lifetime)
 	sess := Session{
 		Key:               key(HashToken(token)),
