@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
-	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -175,13 +175,13 @@ func (j *Job) dueDates(from, day time.Time) []string {
 }
 
 // accountsDue reads the accounts whose review is due on due.
-func (j *Job) accountsDue(ctx context.Context, due string) ([]accounts.Account, error) {
-	accs, err := accounts.DueOn(ctx, j.Store, due)
+func (j *Job) accountsDue(ctx context.Context, due string) ([]account.Account, error) {
+	accs, err := account.DueOn(ctx, j.Store, due)
 	if err != nil {
 		return nil, err
 	}
 	// The index lags a due date that just moved.
-	return slices.DeleteFunc(accs, func(a accounts.Account) bool { return a.ReviewDueDate != due }), nil
+	return slices.DeleteFunc(accs, func(a account.Account) bool { return a.ReviewDueDate != due }), nil
 }
 
 // nearDeadline reports whether less than Margin is left before the
@@ -192,7 +192,7 @@ func (j *Job) nearDeadline(ctx context.Context) bool {
 }
 
 // recipients are the account's contacts that are not suppressed.
-func recipients(acc accounts.Account, suppressed map[string]bool) []string {
+func recipients(acc account.Account, suppressed map[string]bool) []string {
 	var to []string
 	for _, c := range acc.Contacts {
 		if !suppressed[c] {
@@ -206,7 +206,7 @@ func recipients(acc accounts.Account, suppressed map[string]bool) []string {
 // recipient's reminder is claimed on its own, so a send that fails for one
 // address is released and retried for that address alone. sent is whether
 // any address was mailed; failed, whether any send failed.
-func (j *Job) remind(ctx context.Context, acc accounts.Account, due string, threshold int, day time.Time, to []string, pace *pacer) (sent, failed bool, err error) {
+func (j *Job) remind(ctx context.Context, acc account.Account, due string, threshold int, day time.Time, to []string, pace *pacer) (sent, failed bool, err error) {
 	for _, addr := range to {
 		claimed, err := j.claim(ctx, acc.ID, due, threshold, addr, day)
 		if err != nil {
@@ -274,7 +274,7 @@ type marker struct {
 }
 
 func markerKey(acc, due string, threshold int, to string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("REMIND#%s#%+d#%s", due, threshold, to)}
+	return store.Key{PK: account.Partition(acc), SK: fmt.Sprintf("REMIND#%s#%+d#%s", due, threshold, to)}
 }
 
 func (j *Job) claim(ctx context.Context, acc, due string, threshold int, to string, day time.Time) (bool, error) {
@@ -290,7 +290,7 @@ func (j *Job) release(ctx context.Context, acc, due string, threshold int, to st
 	return j.Store.Delete(ctx, markerKey(acc, due, threshold, to), nil)
 }
 
-func (j *Job) send(ctx context.Context, acc accounts.Account, to, due string, threshold int) error {
+func (j *Job) send(ctx context.Context, acc account.Account, to, due string, threshold int) error {
 	return j.Mail.Send(ctx, mail.Message{To: to, Template: "review_reminder", Data: map[string]any{
 		"AccountName": acc.Name, "DueDate": due, "Days": abs(threshold), "Before": threshold < 0, "OnDay": threshold == 0,
 		"Link": j.PortalURL + "/sign-in",
