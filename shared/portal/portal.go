@@ -166,7 +166,7 @@ func PasswordResetRoutes(d *Deps) *httpapi.Router {
 func AccountsRoutes(d *Deps) *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&accounts.Handler{Accounts: d.Accounts, Sessions: d.Sessions, Audit: d.Audit, Limiter: d.Throttle}).Register(rt)
-	(&reminder.Handler{Job: d.Reminder, Sessions: d.Sessions}).Register(rt)
+	(&reminder.Handler{Job: d.Reminder, AdminOnly: accounts.AdminOnly(d.Sessions)}).Register(rt)
 	(&notice.Handler{Notices: d.Notices, Sessions: d.Sessions}).Register(rt)
 	return rt
 }
