@@ -121,7 +121,8 @@ func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, 
 // accountAndMember reads the account and, for a partner, their membership,
 // in one BatchGetItem.
 func (s *Service) accountAndMember(ctx context.Context, accountID string, p Principal) (*account.Account, *Member, error) {
-	keys := []store.Key{account.Key(accountID)}
+	accKey := account.Key(accountID)
+	keys := []store.Key{accKey}
 	if !p.Staff() {
 		keys = append(keys, memberKey(accountID, p.UserID))
 	}
@@ -134,7 +135,7 @@ func (s *Service) accountAndMember(ctx context.Context, accountID string, p Prin
 	for _, item := range items {
 		sk, _ := item["SK"].(*types.AttributeValueMemberS)
 		switch {
-		case sk != nil && sk.Value == keys[0].SK:
+		case sk != nil && sk.Value == accKey.SK:
 			acc = &account.Account{}
 			if err := unmarshal(item, acc); err != nil {
 				return nil, nil, err
