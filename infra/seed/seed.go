@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
@@ -57,7 +58,7 @@ func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, p
 	}
 	err = accs.SeedAccount(ctx,
 		accounts.Organization{ID: OrgID, Name: "Importer Example Group"},
-		accounts.Account{ID: AccountID, Name: "Importer Example Inc.", EntityType: "importer",
+		account.Account{ID: AccountID, Name: "Importer Example Inc.", EntityType: "importer",
 			Programs: []string{"ctpat_security", "ctpat_trade_compliance"}, SpecialistID: ids["scss@portal.example"],
 			ReviewDueDate: time.Now().UTC().AddDate(0, 6, 0).Format("2006-01-02")},
 		[]accounts.SeedMember{

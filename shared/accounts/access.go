@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/store"
@@ -84,7 +85,7 @@ var (
 // SeesAccount reports whether staff member p sees account a: admins see all,
 // a specialist the accounts assigned to them and the shared pool (accounts
 // with no specialist).
-func SeesAccount(p Principal, a *Account) bool {
+func SeesAccount(p Principal, a *account.Account) bool {
 	switch p.StaffRole {
 	case identity.Admin:
 		return true
@@ -99,7 +100,7 @@ func SeesAccount(p Principal, a *Account) bool {
 // specialist's not assigned to them) is 404, whatever ids are sent; one p
 // sees but may not act on this way is 403. It returns the account and p's
 // role on it ("" for staff).
-func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, a Action) (*Account, string, error) {
+func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, a Action) (*account.Account, string, error) {
 	acc, m, err := s.accountAndMember(ctx, accountID, p)
 	if err != nil {
 		return nil, "", err
@@ -119,8 +120,9 @@ func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, 
 
 // accountAndMember reads the account and, for a partner, their membership,
 // in one BatchGetItem.
-func (s *Service) accountAndMember(ctx context.Context, accountID string, p Principal) (*Account, *Member, error) {
-	keys := []store.Key{accountKey(accountID)}
+func (s *Service) accountAndMember(ctx context.Context, accountID string, p Principal) (*account.Account, *Member, error) {
+	accKey := account.Key(accountID)
+	keys := []store.Key{accKey}
 	if !p.Staff() {
 		keys = append(keys, memberKey(accountID, p.UserID))
 	}
@@ -128,13 +130,13 @@ func (s *Service) accountAndMember(ctx context.Context, accountID string, p Prin
 	if err != nil {
 		return nil, nil, fmt.Errorf("read account and membership: %w", err)
 	}
-	var acc *Account
+	var acc *account.Account
 	var m *Member
 	for _, item := range items {
 		sk, _ := item["SK"].(*types.AttributeValueMemberS)
 		switch {
-		case sk != nil && sk.Value == "ACCOUNT":
-			acc = &Account{}
+		case sk != nil && sk.Value == accKey.SK:
+			acc = &account.Account{}
 			if err := unmarshal(item, acc); err != nil {
 				return nil, nil, err
 			}
@@ -152,21 +154,20 @@ func (s *Service) accountAndMember(ctx context.Context, accountID string, p Prin
 }
 
 // account reads an account, or errAccountNotFound.
-func (s *Service) account(ctx context.Context, id string) (*Account, error) {
+func (s *Service) account(ctx context.Context, id string) (*account.Account, error) {
 	return readAccount(ctx, s.Store, id)
 }
 
 // readAccount reads the account with id, strongly consistent.
-func readAccount(ctx context.Context, st *store.Store, id string) (*Account, error) {
-	var acc Account
-	found, err := st.Get(ctx, accountKey(id), &acc)
+func readAccount(ctx context.Context, st *store.Store, id string) (*account.Account, error) {
+	acc, found, err := account.Get(ctx, st, id)
 	if err != nil {
-		return nil, fmt.Errorf("read account: %w", err)
+		return nil, err
 	}
 	if !found {
 		return nil, errAccountNotFound
 	}
-	return &acc, nil
+	return acc, nil
 }
 
 // Scope answers whether a specialist may act on a user — the users of the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/portal"
@@ -122,9 +123,9 @@ func (e *env) world(assigned bool) world {
 	return w
 }
 
-func (e *env) account(id string) accounts.Account {
+func (e *env) account(id string) account.Account {
 	e.t.Helper()
-	var a accounts.Account
+	var a account.Account
 	if found, err := e.d.Store.Get(context.Background(), store.Key{PK: "ACCOUNT#" + id, SK: "ACCOUNT"}, &a); err != nil || !found {
 		e.t.Fatalf("account %s: %v %v", id, found, err)
 	}

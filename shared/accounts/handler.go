@@ -164,6 +164,21 @@ func (h *Handler) with(f principalFunc) httpapi.HandlerFunc {
 	})
 }
 
+// AdminOnly guards a route that another package serves for admins alone:
+// without a session it is 401, for anyone but an admin 403 (Decide's rule
+// for Administer). The reminder job's route takes it, so that the reminder
+// package links neither the sessions nor this package.
+func AdminOnly(sessions *session.Service) func(httpapi.HandlerFunc) httpapi.HandlerFunc {
+	return func(next httpapi.HandlerFunc) httpapi.HandlerFunc {
+		return sessions.Require(func(w http.ResponseWriter, r *http.Request) error {
+			if err := Decide(PrincipalOf(session.From(r.Context())), Administer, true, ""); err != nil {
+				return err
+			}
+			return next(w, r)
+		})
+	}
+}
+
 // PrincipalOf is the principal a session names.
 func PrincipalOf(s session.Session) Principal {
 	return Principal{UserID: s.UserID, Email: s.Email, Name: s.Name, StaffRole: identity.StaffRole(s.StaffRole)}

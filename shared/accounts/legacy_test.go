@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/partner-portal/portal/infra/localstack"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 )
@@ -18,7 +19,7 @@ func (e *env) legacyWorld() {
 	e.t.Helper()
 	ctx := context.Background()
 	if err := e.d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "seed-importer-group", Name: "Importer Example Group"},
-		accounts.Account{ID: "seed-importer-account", Name: "Importer Example Inc.", EntityType: "importer",
+		account.Account{ID: "seed-importer-account", Name: "Importer Example Inc.", EntityType: "importer",
 			Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-06-30"}, nil); err != nil {
 		e.t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package accounts
 import (
 	"time"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -36,33 +37,6 @@ type Organization struct {
 	ID        string    `dynamodbav:"id" json:"id"`
 	Name      string    `dynamodbav:"name" json:"name"`
 	CreatedAt time.Time `dynamodbav:"createdAt" json:"createdAt"`
-}
-
-// Account is a trade account in a programme.
-type Account struct {
-	store.Key
-	GSI3PK        string    `dynamodbav:"GSI3PK,omitempty" json:"-"`
-	GSI3SK        string    `dynamodbav:"GSI3SK,omitempty" json:"-"`
-	ID            string    `dynamodbav:"id" json:"id"`
-	OrgID         string    `dynamodbav:"orgId" json:"organizationId"`
-	OrgName       string    `dynamodbav:"orgName" json:"organizationName"`
-	Name          string    `dynamodbav:"name" json:"name"`
-	EntityType    string    `dynamodbav:"entityType" json:"entityType"`
-	Programs      []string  `dynamodbav:"programs" json:"programs"`
-	SpecialistID  string    `dynamodbav:"specialistId,omitempty" json:"specialistId,omitempty"`
-	ReviewDueDate string    `dynamodbav:"reviewDueDate" json:"reviewDueDate"`
-	Contacts      []string  `dynamodbav:"contacts,stringset,omitempty" json:"-"` // AO and POC emails, for reminders
-	CreatedAt     time.Time `dynamodbav:"createdAt" json:"createdAt"`
-	ProfileStatus string    `dynamodbav:"profileStatus,omitempty" json:"profileStatus,omitempty"`
-	Cycle         int       `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
-	// SubmittedAt is when the profile was last submitted for review.
-	SubmittedAt *time.Time `dynamodbav:"submittedAt,omitempty" json:"-"`
-	// Owners counts the members whose role is owner. Every membership write
-	// moves it in the same transaction as the membership, on the condition
-	// that it exists and that a decrement leaves one owner, so no race can
-	// leave the account without an owner. It is nil on accounts made before
-	// it existed: ensureOwnerCount counts them on their first change.
-	Owners *int `dynamodbav:"owners,omitempty" json:"-"`
 }
 
 // Summary is the copy of an account kept in its organisation's partition.
@@ -103,16 +77,17 @@ type Invitation struct {
 	ExpiresAt int64     `dynamodbav:"expiresAt"`
 }
 
-func orgKey(id string) store.Key           { return store.Key{PK: "ORG#" + id, SK: "ORG"} }
-func summaryKey(org, acc string) store.Key { return store.Key{PK: "ORG#" + org, SK: "ACCOUNT#" + acc} }
-func accountKey(id string) store.Key       { return store.Key{PK: "ACCOUNT#" + id, SK: "ACCOUNT"} }
+func orgKey(id string) store.Key { return store.Key{PK: "ORG#" + id, SK: "ORG"} }
+func summaryKey(org, acc string) store.Key {
+	return store.Key{PK: "ORG#" + org, SK: account.Partition(acc)}
+}
 func memberKey(acc, user string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: "MEMBER#" + user}
+	return store.Key{PK: account.Partition(acc), SK: "MEMBER#" + user}
 }
 func mirrorKey(user, acc string) store.Key { return store.Key{PK: "USER#" + user, SK: "MEMBER#" + acc} }
 func inviteKey(hash string) store.Key      { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
 func pointerKey(acc, email string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: "INVITE#" + email}
+	return store.Key{PK: account.Partition(acc), SK: "INVITE#" + email}
 }
 func linkKey(org, from, to string) store.Key {
 	return store.Key{PK: "ORG#" + org, SK: "LINK#" + from + "#" + to}

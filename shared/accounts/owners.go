@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -49,11 +50,11 @@ func (s *Service) member(ctx context.Context, accountID, userID string) (*Member
 // counter, so while it is missing no membership changes and a consistent
 // count of the members is exact; it is written only if no one wrote it
 // first.
-func (s *Service) ensureOwnerCount(ctx context.Context, acc *Account) error {
+func (s *Service) ensureOwnerCount(ctx context.Context, acc *account.Account) error {
 	if acc.Owners != nil {
 		return nil
 	}
-	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", "ACCOUNT#"+acc.ID, "SK", "MEMBER#"))
+	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", account.Partition(acc.ID), "SK", "MEMBER#"))
 	if err != nil {
 		return fmt.Errorf("count owners: %w", err)
 	}
@@ -67,8 +68,7 @@ func (s *Service) ensureOwnerCount(ctx context.Context, acc *Account) error {
 			n++
 		}
 	}
-	cond := expression.AttributeExists(expression.Name(store.AttrPK)).And(expression.AttributeNotExists(expression.Name("owners")))
-	err = s.Store.Update(ctx, accountKey(acc.ID), expression.Set(expression.Name("owners"), expression.Value(n)), &cond, nil)
+	err = account.CountOwners(ctx, s.Store, acc.ID, n)
 	if errors.Is(err, store.ErrConditionFailed) {
 		fresh, err := s.account(ctx, acc.ID)
 		if err != nil {
@@ -92,21 +92,7 @@ func (s *Service) ensureOwnerCount(ctx context.Context, acc *Account) error {
 // leaving), and the owners counter moved by delta, which must leave an
 // owner when it lowers it.
 func (s *Service) accountSide(accountID, email, role string, delta int) (types.TransactWriteItem, error) {
-	contact := expression.Value(&types.AttributeValueMemberSS{Value: []string{email}})
-	var upd expression.UpdateBuilder
-	if role == Owner || role == POC {
-		upd = expression.Add(expression.Name("contacts"), contact)
-	} else {
-		upd = expression.Delete(expression.Name("contacts"), contact)
-	}
-	cond := expression.AttributeExists(expression.Name("owners"))
-	if delta != 0 {
-		upd = upd.Add(expression.Name("owners"), expression.Value(delta))
-	}
-	if delta < 0 {
-		cond = cond.And(expression.Name("owners").GreaterThan(expression.Value(-delta)))
-	}
-	return store.TxUpdate(s.Store.Table, accountKey(accountID), upd, &cond)
+	return account.MembershipChange(s.Store.Table, accountID, email, role == Owner || role == POC, delta)
 }
 
 // hasRole is the condition that a membership exists with role.

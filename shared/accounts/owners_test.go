@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/store"
@@ -31,7 +32,7 @@ func (e *env) ownedAccount(n int) owned {
 	}
 	o.accountID = "acc-" + o.ids[0][:10]
 	if err := e.d.Accounts.SeedAccount(context.Background(), accounts.Organization{ID: "org-" + o.ids[0][:10], Name: "Owners Group"},
-		accounts.Account{ID: o.accountID, Name: "Owners Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: o.accountID, Name: "Owners Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
 			ReviewDueDate: "2027-01-31"}, members); err != nil {
 		e.t.Fatal(err)
 	}

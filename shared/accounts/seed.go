@@ -8,23 +8,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/store"
 )
 
 // SeedAccount writes an organisation and an account with fixed ids, and
 // makes the given users members, for demo data. What exists is left alone,
 // so running it again changes nothing.
-func (s *Service) SeedAccount(ctx context.Context, org Organization, acc Account, members []SeedMember) error {
+func (s *Service) SeedAccount(ctx context.Context, org Organization, acc account.Account, members []SeedMember) error {
 	org.Key = orgKey(org.ID)
 	org.CreatedAt = s.Now().UTC()
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("seed organisation: %w", err)
 	}
-	noOwners := 0 // AddMember below counts them in
-	acc.Key, acc.OrgID, acc.OrgName, acc.CreatedAt, acc.Owners = accountKey(acc.ID), org.ID, org.Name, s.Now().UTC(), &noOwners
-	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
-	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
+	acc.OrgID, acc.OrgName, acc.CreatedAt = org.ID, org.Name, s.Now().UTC()
+	putAcc, err := account.Create(s.Store.Table, &acc) // no owners: AddMember below counts them in
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
@@ -68,7 +69,7 @@ var errOrgNotFound = fault.New(fault.NotFound, "organization_not_found", "no suc
 
 // CreateAccount creates a trade account in the organisation (admins) and
 // invites its owner-to-be by email.
-func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, na NewAccount) (*Account, error) {
+func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, na NewAccount) (*account.Account, error) {
 	if err := Decide(p, Administer, true, ""); err != nil {
 		return nil, err
 	}
@@ -82,18 +83,14 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 			return nil, fault.Field("specialistId", "is not a Supply Chain Security Specialist")
 		}
 	}
-	noOwners := 0 // until the invited owner accepts
-	acc := &Account{
+	acc := &account.Account{
 		ID: store.NewID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
-		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(), Owners: &noOwners,
+		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(),
 	}
 	if acc.ReviewDueDate == "" {
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
 	}
-	acc.Key = accountKey(acc.ID)
-	acc.GSI3PK, acc.GSI3SK = DueKey(acc.ReviewDueDate), acc.ID
-	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
-	putAcc, err := store.TxPut(s.Store.Table, acc, &notExists)
+	putAcc, err := account.Create(s.Store.Table, acc) // no owners until the invited owner accepts
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +133,7 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 			if err := unmarshal(item, &v.Organization); err != nil {
 				return nil, err
 			}
-		case strings.HasPrefix(sk, "ACCOUNT#"):
+		case account.IsPartition(sk): // an account's summary
 			var sum Summary
 			if err := unmarshal(item, &sum); err != nil {
 				return nil, err
@@ -180,14 +177,14 @@ func (s *Service) seesOrganization(ctx context.Context, p Principal, v *Organiza
 	for chunk := range slices.Chunk(v.Accounts, 100) {
 		keys := make([]store.Key, 0, len(chunk))
 		for _, sum := range chunk {
-			keys = append(keys, accountKey(sum.AccountID))
+			keys = append(keys, account.Key(sum.AccountID))
 		}
 		items, err := s.Store.BatchGet(ctx, keys)
 		if err != nil {
 			return false, err
 		}
 		for _, item := range items {
-			var acc Account
+			var acc account.Account
 			if err := unmarshal(item, &acc); err != nil {
 				return false, err
 			}
@@ -247,7 +244,7 @@ var errLinkNotFound = fault.New(fault.NotFound, "link_not_found", "no such link"
 
 // invite makes an invitation to the account for email with role, replacing
 // any earlier one for that email, and mails the link.
-func (s *Service) invite(ctx context.Context, p Principal, acc *Account, email, role string) error {
+func (s *Service) invite(ctx context.Context, p Principal, acc *account.Account, email, role string) error {
 	tok, err := session.NewToken()
 	if err != nil {
 		return err
@@ -460,7 +457,7 @@ func (s *Service) inviterCheck(ctx context.Context, accountID, inviterID, invite
 // invitation or a legacy sync adds authority and never takes it away, so it
 // cannot demote an owner (ChangeRole does that, under the last-owner rule).
 // A failed condition means the membership changed meanwhile.
-func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
+func (s *Service) memberItems(ctx context.Context, acc *account.Account, userID, email, role string) (*identity.Membership, []types.TransactWriteItem, error) {
 	if err := s.ensureOwnerCount(ctx, acc); err != nil {
 		return nil, nil, err
 	}
@@ -557,7 +554,7 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 
 func (s *Service) members(ctx context.Context, accountID string) ([]Member, error) {
 	var ms []Member
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "MEMBER#"), true, &ms); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "MEMBER#"), true, &ms); err != nil {
 		return nil, fmt.Errorf("read members: %w", err)
 	}
 	return ms, nil

@@ -35,7 +35,10 @@ func TestFunctionDependencies(t *testing.T) {
 		{"profiles", []string{s3, fpdf}, nil},
 		{"web", nil, []string{sdk}},
 		{"mail-events", nil, nil},
-		{"reminders", nil, nil},
+		// It reads the accounts due through shared/account; the accounts
+		// function serves its admin route.
+		{"reminders", nil, []string{"github.com/partner-portal/portal/shared/accounts", "github.com/partner-portal/portal/shared/identity",
+			"github.com/partner-portal/portal/shared/password", "github.com/partner-portal/portal/shared/session"}},
 	}
 	for _, r := range rules {
 		t.Run(r.function, func(t *testing.T) {

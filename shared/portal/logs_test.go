@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/portal"
@@ -129,7 +130,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	// An invitation: the page, accepting it, and the invitation sign-up route.
 	org, acc := "org-"+ownerID[:8], "acc-"+ownerID[:8]
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: org, Name: "Log Group"},
-		accounts.Account{ID: acc, Name: "Log Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-01-31"},
+		account.Account{ID: acc, Name: "Log Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-01-31"},
 		[]accounts.SeedMember{{UserID: ownerID, Email: ownerEmail, Role: accounts.Owner}}); err != nil {
 		t.Fatal(err)
 	}

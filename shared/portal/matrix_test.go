@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/notice"
@@ -55,14 +56,14 @@ func newMatrix(t *testing.T) *matrix {
 		{UserID: m.victim, Email: m.emails["victim"], Role: accounts.User},
 	}
 	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
-		accounts.Account{ID: m.account, Name: "Matrix Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: m.account, Name: "Matrix Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
 			SpecialistID: m.ids["scss-assigned"], ReviewDueDate: "2027-01-31"}, members))
 	m.second = "acc2-" + m.ids["owner"][:8]
 	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
-		accounts.Account{ID: m.second, Name: "Matrix Manufacturing", EntityType: "foreign_manufacturer", Programs: []string{"ctpat_security"},
+		account.Account{ID: m.second, Name: "Matrix Manufacturing", EntityType: "foreign_manufacturer", Programs: []string{"ctpat_security"},
 			SpecialistID: m.ids["scss-assigned"], ReviewDueDate: "2027-01-31"}, nil))
 	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "other-" + m.org, Name: "Elsewhere Ltd"},
-		accounts.Account{ID: "other-" + m.account, Name: "Elsewhere Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: "other-" + m.account, Name: "Elsewhere Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
 			ReviewDueDate: "2027-01-31"}, []accounts.SeedMember{{UserID: m.ids["stranger"], Email: m.emails["stranger"], Role: accounts.Owner}}))
 	for _, p := range principals[1:] {
 		m.tokens[p] = m.signIn(m.emails[p])

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/criteria"
@@ -38,7 +39,7 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 		return 0, err
 	}
 	next := cycle(acc) + 1
-	accUpd, err := accounts.StartCycle(s.Store, acc.ID, Approved, Draft, next)
+	accUpd, err := account.StartCycle(s.Store, acc.ID, Approved, Draft, next)
 	if err != nil {
 		return 0, err
 	}
@@ -71,7 +72,7 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 // completeCycle runs when a profile is approved: the cycle's PDF goes to the
 // document library, and an annual review moves the due date on a year (the
 // due-date index follows, since its key is the date).
-func (s *Service) completeCycle(ctx context.Context, acc *accounts.Account) error {
+func (s *Service) completeCycle(ctx context.Context, acc *account.Account) error {
 	if err := s.storeDocument(ctx, acc); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (s *Service) completeCycle(ctx context.Context, acc *accounts.Account) erro
 		return fmt.Errorf("due date of %s: %w", acc.ID, err)
 	}
 	next := due.AddDate(1, 0, 0).Format("2006-01-02")
-	if err := accounts.MoveDueDate(ctx, s.Store, acc, next); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+	if err := account.MoveDueDate(ctx, s.Store, acc, next); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("move due date: %w", err)
 	}
 	return nil
@@ -99,7 +100,7 @@ type documentItem struct {
 
 // storeDocument renders the approved profile of the account's cycle as a PDF
 // and keeps it in the bucket and the document library.
-func (s *Service) storeDocument(ctx context.Context, acc *accounts.Account) error {
+func (s *Service) storeDocument(ctx context.Context, acc *account.Account) error {
 	answers, _, err := s.answers(ctx, acc.ID)
 	if err != nil {
 		return err
@@ -114,7 +115,7 @@ func (s *Service) storeDocument(ctx context.Context, acc *accounts.Account) erro
 		Body: bytes.NewReader(pdf), ContentType: aws.String("application/pdf")}); err != nil {
 		return fmt.Errorf("store document: %w", err)
 	}
-	doc := documentItem{Key: store.Key{PK: "ACCOUNT#" + acc.ID, SK: fmt.Sprintf("DOC#%04d", n)}, Cycle: n, S3Key: key,
+	doc := documentItem{Key: store.Key{PK: account.Partition(acc.ID), SK: fmt.Sprintf("DOC#%04d", n)}, Cycle: n, S3Key: key,
 		Size: int64(len(pdf)), CreatedAt: s.Now().UTC()}
 	return s.Store.Put(ctx, doc, nil)
 }
@@ -122,7 +123,7 @@ func (s *Service) storeDocument(ctx context.Context, acc *accounts.Account) erro
 // RenderPDF writes every criterion's approved answer, narrative and evidence
 // names. Text outside Windows-1252 is replaced, as the core PDF fonts cannot
 // show it.
-func RenderPDF(acc *accounts.Account, answers map[string]*answerItem, at time.Time) ([]byte, error) {
+func RenderPDF(acc *account.Account, answers map[string]*answerItem, at time.Time) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.SetTitle("Security profile of "+acc.Name, true)
@@ -176,7 +177,7 @@ func (s *Service) Documents(ctx context.Context, p accounts.Principal, accountID
 		return nil, err
 	}
 	var items []documentItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "DOC#"), false, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "DOC#"), false, &items); err != nil {
 		return nil, err
 	}
 	out := make([]Document, 0, len(items))

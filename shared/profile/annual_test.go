@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -25,7 +25,7 @@ func (e *env) approveAll(t *testing.T) {
 
 func (e *env) dueDate(t *testing.T) (string, string) {
 	t.Helper()
-	var a accounts.Account
+	var a account.Account
 	if _, err := e.d.Store.Get(context.Background(), store.Key{PK: "ACCOUNT#" + e.account, SK: "ACCOUNT"}, &a); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestAnnualReviewAndDocuments(t *testing.T) {
 	if due != "2028-05-31" || key != "DUE#2028-05-31" {
 		t.Errorf("after the annual review the due date is %s (%s); want 2028-05-31", due, key)
 	}
-	var dueAccounts []accounts.Account
+	var dueAccounts []account.Account
 	if err := e.d.Store.Query(context.Background(), "GSI3", store.KeyOnly("GSI3PK", "DUE#2028-05-31"), true, &dueAccounts); err != nil ||
 		len(dueAccounts) != 1 || dueAccounts[0].ID != e.account {
 		t.Errorf("due-date index for 2028-05-31 = %v, %v; want the account", dueAccounts, err)

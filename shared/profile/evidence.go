@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
@@ -75,7 +76,7 @@ type evidenceItem struct {
 }
 
 func evidenceKey(acc, crit, id string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: "CRIT#" + crit + "#EV#" + id}
+	return store.Key{PK: account.Partition(acc), SK: "CRIT#" + crit + "#EV#" + id}
 }
 
 // EvidencePrefix starts the key of every evidence object; the profiles
@@ -152,7 +153,7 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 		return "", nil, err
 	}
 	var existing []evidenceItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+acc.ID, "SK", "CRIT#"+criterionID+"#EV#"), true, &existing); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(acc.ID), "SK", "CRIT#"+criterionID+"#EV#"), true, &existing); err != nil {
 		return "", nil, err
 	}
 	if len(existing) >= s.Evidence.MaxFiles {
@@ -185,7 +186,7 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 }
 
 // editable authorises an edit of the criterion's draft.
-func (s *Service) editable(ctx context.Context, p accounts.Principal, accountID, criterionID string) (*accounts.Account, error) {
+func (s *Service) editable(ctx context.Context, p accounts.Principal, accountID, criterionID string) (*account.Account, error) {
 	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/criteria"
@@ -85,15 +86,15 @@ type versionItem struct {
 }
 
 func answerKey(acc, crit string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: "CRIT#" + crit}
+	return store.Key{PK: account.Partition(acc), SK: "CRIT#" + crit}
 }
 func versionKey(acc, crit string, n int) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("VERSION#%s#%06d", crit, n)}
+	return store.Key{PK: account.Partition(acc), SK: fmt.Sprintf("VERSION#%s#%06d", crit, n)}
 }
 
 // Authorizer is the accounts' one authorisation point.
 type Authorizer interface {
-	Authorize(ctx context.Context, p accounts.Principal, accountID string, a accounts.Action) (*accounts.Account, string, error)
+	Authorize(ctx context.Context, p accounts.Principal, accountID string, a accounts.Action) (*account.Account, string, error)
 }
 
 // Service is the profile domain.
@@ -175,19 +176,19 @@ func (s *Service) Get(ctx context.Context, p accounts.Principal, accountID strin
 	return v, nil
 }
 
-func status(acc *accounts.Account) string {
+func status(acc *account.Account) string {
 	if acc.ProfileStatus == "" {
 		return Draft
 	}
 	return acc.ProfileStatus
 }
 
-func cycle(acc *accounts.Account) int { return max(acc.Cycle, 1) }
+func cycle(acc *account.Account) int { return max(acc.Cycle, 1) }
 
 // criterionEvidence reads the completed evidence of one criterion.
 func (s *Service) criterionEvidence(ctx context.Context, accountID, criterionID string) ([]EvidenceRef, error) {
 	var items []evidenceItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"+criterionID+"#EV#"), true, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "CRIT#"+criterionID+"#EV#"), true, &items); err != nil {
 		return nil, err
 	}
 	var out []EvidenceRef
@@ -204,7 +205,7 @@ func (s *Service) criterionEvidence(ctx context.Context, accountID, criterionID 
 // after a save, a submission checking for gaps, a reviewer closing the review
 // all see every write before them.
 func (s *Service) answers(ctx context.Context, accountID string) (map[string]*answerItem, map[string][]EvidenceRef, error) {
-	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "CRIT#"))
+	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", account.Partition(accountID), "SK", "CRIT#"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read answers: %w", err)
 	}
@@ -241,7 +242,7 @@ var (
 )
 
 // criterion returns the catalogue entry if it applies to the account.
-func criterion(acc *accounts.Account, id string) (criteria.Criterion, error) {
+func criterion(acc *account.Account, id string) (criteria.Criterion, error) {
 	c, ok := criteria.Get(id)
 	if !ok || !c.AppliesTo(acc.EntityType) {
 		return criteria.Criterion{}, errNoCriterion
@@ -334,7 +335,7 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 
 // missingAnswers refuses a submission that leaves a required criterion
 // unanswered, naming each one.
-func missingAnswers(acc *accounts.Account, answers map[string]*answerItem) error {
+func missingAnswers(acc *account.Account, answers map[string]*answerItem) error {
 	var missing []fault.Detail
 	for _, c := range criteria.ForEntityType(acc.EntityType) {
 		if a, ok := answers[c.ID]; c.Required && (!ok || a.Draft.Answer == "") {
@@ -350,8 +351,8 @@ func missingAnswers(acc *accounts.Account, answers map[string]*answerItem) error
 // submitItems are the writes of a submission: the account enters the review
 // queues (once: the condition refuses a second submission), and every
 // criterion not already approved as it stands waits for review.
-func (s *Service) submitItems(acc *accounts.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
-	accUpd, err := accounts.SubmitForReview(s.Store, acc, Submitted, now)
+func (s *Service) submitItems(acc *account.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
+	accUpd, err := account.SubmitForReview(s.Store, acc, Submitted, now)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +376,7 @@ func (s *Service) submitItems(acc *accounts.Account, answers map[string]*answerI
 // announceSubmission emails the assigned specialist, or the shared pool
 // when there is none (or the specialist cannot be read). The submission
 // stands whether or not the email goes.
-func (s *Service) announceSubmission(ctx context.Context, acc *accounts.Account) {
+func (s *Service) announceSubmission(ctx context.Context, acc *account.Account) {
 	to := s.PoolMail
 	if acc.SpecialistID != "" {
 		if sp, err := s.Specialist(ctx, acc.SpecialistID); err == nil {
@@ -405,7 +406,7 @@ type QueueEntry struct {
 	SubmittedAt  *time.Time `json:"submittedAt"`
 }
 
-func queueEntries(accs []accounts.Account) []QueueEntry {
+func queueEntries(accs []account.Account) []QueueEntry {
 	out := make([]QueueEntry, 0, len(accs))
 	for _, a := range accs {
 		out = append(out, QueueEntry{AccountID: a.ID, Name: a.Name, OrgName: a.OrgName, EntityType: a.EntityType,
@@ -420,17 +421,17 @@ func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry
 	if !p.Staff() {
 		return nil, accounts.Decide(p, accounts.Review, true, "")
 	}
-	var accs []accounts.Account
+	var accs []account.Account
 	switch p.StaffRole {
 	case identity.Admin:
-		all, err := accounts.Submitted(ctx, s.Store)
+		all, err := account.Submitted(ctx, s.Store)
 		if err != nil {
 			return nil, err
 		}
 		accs = all
 	case identity.SCSS:
 		for _, specialist := range []string{p.UserID, ""} { // own queue, then the shared pool
-			part, err := accounts.InQueue(ctx, s.Store, specialist)
+			part, err := account.InQueue(ctx, s.Store, specialist)
 			if err != nil {
 				return nil, err
 			}
@@ -489,7 +490,7 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 
 // pendingAnswer reads a criterion's answer and completed evidence, refusing
 // unless the profile is submitted and the criterion waits for review.
-func (s *Service) pendingAnswer(ctx context.Context, acc *accounts.Account, criterionID string) (answerItem, []EvidenceRef, error) {
+func (s *Service) pendingAnswer(ctx context.Context, acc *account.Account, criterionID string) (answerItem, []EvidenceRef, error) {
 	if status(acc) != Submitted {
 		return answerItem{}, nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
 	}
@@ -507,7 +508,7 @@ func (s *Service) pendingAnswer(ctx context.Context, acc *accounts.Account, crit
 // approveWrites are the writes that approve a: a new immutable version, and
 // the answer's review state and latest approval, conditional on the answer
 // being as the reviewer read it. It returns a as it stands after them.
-func (s *Service) approveWrites(acc *accounts.Account, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
+func (s *Service) approveWrites(acc *account.Account, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
 	snap := a.Draft
 	snap.Evidence = evidence
 	snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, reviewerID, &now, cycle(acc)
@@ -549,7 +550,7 @@ func (s *Service) returnWrites(a answerItem, comment string) ([]types.TransactWr
 // answers again after the decision was written, so of two reviewers deciding
 // the last two criteria at once the later one sees both; the conditional
 // update closes the review once.
-func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) error {
+func (s *Service) finishIfDecided(ctx context.Context, acc *account.Account) error {
 	answers, _, err := s.answers(ctx, acc.ID)
 	if err != nil {
 		return err
@@ -569,7 +570,7 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *accounts.Account) er
 	if returned > 0 {
 		outcome = Returned
 	}
-	err = accounts.CloseReview(ctx, s.Store, acc.ID, Submitted, outcome)
+	err = account.CloseReview(ctx, s.Store, acc.ID, Submitted, outcome)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil // another reviewer closed it
 	}
@@ -601,7 +602,7 @@ func (s *Service) Versions(ctx context.Context, p accounts.Principal, accountID,
 		return nil, err
 	}
 	var items []versionItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "ACCOUNT#"+accountID, "SK", "VERSION#"+criterionID+"#"), false, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "VERSION#"+criterionID+"#"), false, &items); err != nil {
 		return nil, err
 	}
 	out := make([]Snapshot, 0, len(items))

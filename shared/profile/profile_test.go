@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/criteria"
@@ -53,13 +54,13 @@ func newEnvWith(t testing.TB, prepare func(*portal.Deps)) *env {
 	peerEmail, peerID, e.peer = person("peer", "")
 	e.account = "acc-" + ownerID[:10]
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "org-" + ownerID[:10], Name: "Profile Group"},
-		accounts.Account{ID: e.account, Name: "Profile Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: e.account, Name: "Profile Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
 			SpecialistID: scssID, ReviewDueDate: "2027-05-31"},
 		[]accounts.SeedMember{{UserID: ownerID, Email: e.ownerEmail, Role: accounts.Owner}, {UserID: userID, Email: userEmail, Role: accounts.User}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "peer-" + ownerID[:10], Name: "Peer Group"},
-		accounts.Account{ID: "peer-" + e.account, Name: "Peer Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-05-31"},
+		account.Account{ID: "peer-" + e.account, Name: "Peer Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-05-31"},
 		[]accounts.SeedMember{{UserID: peerID, Email: peerEmail, Role: accounts.Owner}}); err != nil {
 		t.Fatal(err)
 	}

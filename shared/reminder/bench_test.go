@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/infra/testenv"
-	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -31,7 +31,7 @@ func BenchmarkReminderRun100k(b *testing.B) {
 	thresholds := d.Reminder.Config.Thresholds
 
 	start := time.Now()
-	load(b, d.Store, total, func(i int) accounts.Account {
+	load(b, d.Store, total, func(i int) account.Account {
 		due := day.AddDate(0, 0, 400+i%300) // far from every threshold date
 		var contacts []string
 		if i%dueShare == 0 {
@@ -39,7 +39,7 @@ func BenchmarkReminderRun100k(b *testing.B) {
 			contacts = []string{fmt.Sprintf("ao-%d@bench.test", i)}
 		}
 		id := fmt.Sprintf("bench-%06d", i)
-		return accounts.Account{Key: store.Key{PK: "ACCOUNT#" + id, SK: "ACCOUNT"}, ID: id, Name: "Account " + id,
+		return account.Account{Key: store.Key{PK: "ACCOUNT#" + id, SK: "ACCOUNT"}, ID: id, Name: "Account " + id,
 			EntityType: "importer", ReviewDueDate: due.Format("2006-01-02"), GSI3PK: "DUE#" + due.Format("2006-01-02"), GSI3SK: id,
 			Contacts: contacts}
 	})
@@ -69,7 +69,7 @@ func BenchmarkReminderRun100k(b *testing.B) {
 }
 
 // load writes n accounts with BatchWriteItem, a few batches at a time.
-func load(b *testing.B, s *store.Store, n int, account func(int) accounts.Account) {
+func load(b *testing.B, s *store.Store, n int, account func(int) account.Account) {
 	b.Helper()
 	work := make(chan []types.WriteRequest)
 	var wg sync.WaitGroup

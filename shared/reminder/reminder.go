@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
-	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -91,11 +91,11 @@ type state struct {
 
 var stateKey = store.Key{PK: "JOB#annual-review-reminders", SK: "STATE"}
 
-// Run sends the reminders due as of the day asOf; Result counts accounts. Days since the last
-// complete run (at most CatchUpDays) are looked at too; an account that
-// passed several thresholds meanwhile gets only the latest. Each reminder is
-// claimed with a conditional write before it is sent and released if the
-// send fails, so reruns never send twice.
+// Run sends the reminders due as of the day asOf; Result counts accounts.
+// Days since the last complete run (at most CatchUpDays) are looked at too;
+// an account that passed several thresholds meanwhile gets only the latest.
+// Each reminder is claimed with a conditional write before it is sent and
+// released if the send fails, so reruns never send twice.
 func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 	day := asOf.UTC().Truncate(24 * time.Hour)
 	st, from, err := j.window(ctx, day)
@@ -106,43 +106,65 @@ func (j *Job) Run(ctx context.Context, asOf time.Time) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var res Result
-	failed := false
-	pace := pacer{interval: time.Duration(float64(time.Second) / j.Config.SendRate), sleep: j.Sleep}
+	p := &pass{day: day, suppressed: suppressed,
+		pace: pacer{interval: time.Duration(float64(time.Second) / j.Config.SendRate), sleep: j.Sleep}}
 	for _, due := range j.dueDates(from, day) {
-		accs, err := j.accountsDue(ctx, due)
+		stopped, err := j.remindDue(ctx, p, due)
 		if err != nil {
-			return res, err
+			return p.res, err
 		}
-		for _, acc := range accs {
-			threshold, ok := j.latestPassed(due, day)
-			if !ok {
-				continue
-			}
-			if j.nearDeadline(ctx) {
-				j.Log.WarnContext(ctx, "reminders stopped before the deadline; the next run goes on", "sent", res.Sent)
-				return res, j.markDone(ctx, st, from.AddDate(0, 0, -1))
-			}
-			sent, sendFailed, err := j.remind(ctx, acc, due, threshold, day, recipients(acc, suppressed), &pace)
-			if err != nil {
-				return res, err
-			}
-			failed = failed || sendFailed
-			if sent {
-				res.Sent++
-			} else {
-				res.Skipped++
-			}
+		if stopped {
+			j.Log.WarnContext(ctx, "reminders stopped before the deadline; the next run goes on", "sent", p.res.Sent)
+			return p.res, j.markDone(ctx, st, from.AddDate(0, 0, -1))
 		}
 	}
 	// A run with a failed send is not done: the next run looks at its whole
 	// window again (claims keep what was sent from going twice).
-	res.Complete = !failed
+	p.res.Complete = !p.failed
 	done := day
-	if failed {
+	if p.failed {
 		done = from.AddDate(0, 0, -1)
 	}
-	return res, j.markDone(ctx, st, done)
+	return p.res, j.markDone(ctx, st, done)
+}
+
+// pass is one run's progress, and what all its reminders share.
+type pass struct {
+	day        time.Time       // the day the run is for
+	suppressed map[string]bool // addresses not to mail
+	pace       pacer
+	res        Result
+	failed     bool // a send failed: the run is not complete
+}
+
+// remindDue sends the accounts due on due the reminder of the latest
+// threshold they passed by p.day. It stops, with stopped true, when the
+// context's deadline is near.
+func (j *Job) remindDue(ctx context.Context, p *pass, due string) (stopped bool, err error) {
+	threshold, ok := j.latestPassed(due, p.day)
+	if !ok {
+		return false, nil
+	}
+	accs, err := j.accountsDue(ctx, due)
+	if err != nil {
+		return false, err
+	}
+	for _, acc := range accs {
+		if j.nearDeadline(ctx) {
+			return true, nil
+		}
+		sent, failed, err := j.remind(ctx, acc, due, threshold, p.day, recipients(acc, p.suppressed), &p.pace)
+		if err != nil {
+			return false, err
+		}
+		p.failed = p.failed || failed
+		if sent {
+			p.res.Sent++
+		} else {
+			p.res.Skipped++
+		}
+	}
+	return false, nil
 }
 
 // window reads the job's state and returns it with the first day this run
@@ -175,13 +197,13 @@ func (j *Job) dueDates(from, day time.Time) []string {
 }
 
 // accountsDue reads the accounts whose review is due on due.
-func (j *Job) accountsDue(ctx context.Context, due string) ([]accounts.Account, error) {
-	accs, err := accounts.DueOn(ctx, j.Store, due)
+func (j *Job) accountsDue(ctx context.Context, due string) ([]account.Account, error) {
+	accs, err := account.DueOn(ctx, j.Store, due)
 	if err != nil {
 		return nil, err
 	}
 	// The index lags a due date that just moved.
-	return slices.DeleteFunc(accs, func(a accounts.Account) bool { return a.ReviewDueDate != due }), nil
+	return slices.DeleteFunc(accs, func(a account.Account) bool { return a.ReviewDueDate != due }), nil
 }
 
 // nearDeadline reports whether less than Margin is left before the
@@ -192,7 +214,7 @@ func (j *Job) nearDeadline(ctx context.Context) bool {
 }
 
 // recipients are the account's contacts that are not suppressed.
-func recipients(acc accounts.Account, suppressed map[string]bool) []string {
+func recipients(acc account.Account, suppressed map[string]bool) []string {
 	var to []string
 	for _, c := range acc.Contacts {
 		if !suppressed[c] {
@@ -206,7 +228,7 @@ func recipients(acc accounts.Account, suppressed map[string]bool) []string {
 // recipient's reminder is claimed on its own, so a send that fails for one
 // address is released and retried for that address alone. sent is whether
 // any address was mailed; failed, whether any send failed.
-func (j *Job) remind(ctx context.Context, acc accounts.Account, due string, threshold int, day time.Time, to []string, pace *pacer) (sent, failed bool, err error) {
+func (j *Job) remind(ctx context.Context, acc account.Account, due string, threshold int, day time.Time, to []string, pace *pacer) (sent, failed bool, err error) {
 	for _, addr := range to {
 		claimed, err := j.claim(ctx, acc.ID, due, threshold, addr, day)
 		if err != nil {
@@ -274,7 +296,7 @@ type marker struct {
 }
 
 func markerKey(acc, due string, threshold int, to string) store.Key {
-	return store.Key{PK: "ACCOUNT#" + acc, SK: fmt.Sprintf("REMIND#%s#%+d#%s", due, threshold, to)}
+	return store.Key{PK: account.Partition(acc), SK: fmt.Sprintf("REMIND#%s#%+d#%s", due, threshold, to)}
 }
 
 func (j *Job) claim(ctx context.Context, acc, due string, threshold int, to string, day time.Time) (bool, error) {
@@ -290,7 +312,7 @@ func (j *Job) release(ctx context.Context, acc, due string, threshold int, to st
 	return j.Store.Delete(ctx, markerKey(acc, due, threshold, to), nil)
 }
 
-func (j *Job) send(ctx context.Context, acc accounts.Account, to, due string, threshold int) error {
+func (j *Job) send(ctx context.Context, acc account.Account, to, due string, threshold int) error {
 	return j.Mail.Send(ctx, mail.Message{To: to, Template: "review_reminder", Data: map[string]any{
 		"AccountName": acc.Name, "DueDate": due, "Days": abs(threshold), "Before": threshold < 0, "OnDay": threshold == 0,
 		"Link": j.PortalURL + "/sign-in",

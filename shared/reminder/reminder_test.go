@@ -16,6 +16,7 @@ import (
 
 	"github.com/partner-portal/portal/infra/localstack"
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, due string) *env {
 	adminEmail, _ := person("admin", identity.Admin)
 	e.account = "acc-" + ownerID[:10]
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "org-" + ownerID[:10], Name: "Reminder Group"},
-		accounts.Account{ID: e.account, Name: "Reminder Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: due},
+		account.Account{ID: e.account, Name: "Reminder Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: due},
 		[]accounts.SeedMember{{UserID: ownerID, Email: e.ownerEmail, Role: accounts.Owner}, {UserID: pocID, Email: e.pocEmail, Role: accounts.POC},
 			{UserID: userID, Email: userEmail, Role: accounts.User}}); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package accounts
+package account
 
 import (
 	"context"
@@ -10,30 +10,18 @@ import (
 	"github.com/partner-portal/portal/shared/store"
 )
 
-// The account item is written here and nowhere else: the profile and the
-// reminder job move its review state and due date through the operations
-// below, each of which is one write (or one transaction item for the
-// caller's transaction) with the condition that keeps it safe.
-
-// Attributes of the account item that the operations below write.
-const (
-	attrProfileStatus = "profileStatus"
-	attrCycle         = "cycle"
-	attrSubmittedAt   = "submittedAt"
-	attrReviewDueDate = "reviewDueDate"
-	attrGSI1PK        = "GSI1PK"
-	attrGSI1SK        = "GSI1SK"
-	attrGSI2PK        = "GSI2PK"
-	attrGSI2SK        = "GSI2SK"
-	attrGSI3PK        = "GSI3PK"
-)
+// The profile and the reminder job move the account's review state and due
+// date through the operations below, each of which is one write (or one
+// transaction item for the caller's transaction) with the condition that
+// keeps it safe. The profile statuses themselves are the profile's words:
+// they come in as arguments.
 
 // submittedKey is the GSI1 partition of every account waiting for review.
 const submittedKey = "REVIEWS#submitted"
 
-// DueKey is the GSI3 partition of the accounts whose review falls due on
+// dueKey is the GSI3 partition of the accounts whose review falls due on
 // date (YYYY-MM-DD).
-func DueKey(date string) string { return "DUE#" + date }
+func dueKey(date string) string { return "DUE#" + date }
 
 // queueKey is the GSI2 partition of a specialist's review queue, or of the
 // shared pool when specialistID is empty.
@@ -58,7 +46,7 @@ func SubmitForReview(st *store.Store, acc *Account, submitted string, at time.Ti
 		Set(expression.Name(attrGSI2SK), expression.Value(sortKey))
 	cond := expression.Or(expression.AttributeNotExists(expression.Name(attrProfileStatus)),
 		expression.Name(attrProfileStatus).NotEqual(expression.Value(submitted)))
-	return store.TxUpdate(st.Table, accountKey(acc.ID), upd, &cond)
+	return store.TxUpdate(st.Table, Key(acc.ID), upd, &cond)
 }
 
 // CloseReview takes the account out of the review queues with the profile
@@ -69,7 +57,7 @@ func CloseReview(ctx context.Context, st *store.Store, accountID, submitted, out
 		Remove(expression.Name(attrGSI1PK)).Remove(expression.Name(attrGSI1SK)).
 		Remove(expression.Name(attrGSI2PK)).Remove(expression.Name(attrGSI2SK))
 	cond := expression.Name(attrProfileStatus).Equal(expression.Value(submitted))
-	return st.Update(ctx, accountKey(accountID), upd, &cond, nil)
+	return st.Update(ctx, Key(accountID), upd, &cond, nil)
 }
 
 // StartCycle is the transaction item that opens review cycle n: the profile
@@ -78,7 +66,7 @@ func StartCycle(st *store.Store, accountID, from, to string, n int) (types.Trans
 	cond := expression.Name(attrProfileStatus).Equal(expression.Value(from))
 	upd := expression.Set(expression.Name(attrProfileStatus), expression.Value(to)).
 		Set(expression.Name(attrCycle), expression.Value(n))
-	return store.TxUpdate(st.Table, accountKey(accountID), upd, &cond)
+	return store.TxUpdate(st.Table, Key(accountID), upd, &cond)
 }
 
 // MoveDueDate moves the account's review due date, and its place in the
@@ -86,9 +74,9 @@ func StartCycle(st *store.Store, accountID, from, to string, n int) (types.Trans
 // otherwise store.ErrConditionFailed.
 func MoveDueDate(ctx context.Context, st *store.Store, acc *Account, next string) error {
 	upd := expression.Set(expression.Name(attrReviewDueDate), expression.Value(next)).
-		Set(expression.Name(attrGSI3PK), expression.Value(DueKey(next)))
+		Set(expression.Name(attrGSI3PK), expression.Value(dueKey(next)))
 	cond := expression.Name(attrReviewDueDate).Equal(expression.Value(acc.ReviewDueDate))
-	return st.Update(ctx, accountKey(acc.ID), upd, &cond, nil)
+	return st.Update(ctx, Key(acc.ID), upd, &cond, nil)
 }
 
 // DueOn reads the accounts filed under due date date in the due-date index.
@@ -96,7 +84,7 @@ func MoveDueDate(ctx context.Context, st *store.Store, acc *Account, next string
 // still be listed, with its new ReviewDueDate.
 func DueOn(ctx context.Context, st *store.Store, date string) ([]Account, error) {
 	var accs []Account
-	if err := st.Query(ctx, "GSI3", store.KeyOnly(attrGSI3PK, DueKey(date)), true, &accs); err != nil {
+	if err := st.Query(ctx, "GSI3", store.KeyOnly(attrGSI3PK, dueKey(date)), true, &accs); err != nil {
 		return nil, err
 	}
 	return accs, nil
