@@ -69,6 +69,8 @@ func TestInvitationSignUpInBrowser(t *testing.T) {
 		t.Error("the accept button is offered to a visitor who is not signed in")
 	}
 
+	// The rules come from the API: wait until the page shows them.
+	tab.Do(chromedp.WaitVisible(chromedp.CSS(`#policy li[data-rule="min_length"]`)))
 	tab.Type("Full name", "Nora Newcomer")
 	tab.Type("Password", password)
 	// Length is checked as they type; the email, not on the page, is not.
