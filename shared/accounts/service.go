@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -28,11 +29,18 @@ const InvitationTTL = 7 * 24 * time.Hour
 type Service struct {
 	Store     *store.Store
 	Users     *identity.Service
+	Delivery  DeliveryStatuses
 	Mail      identity.Mailer
 	Audit     identity.Auditor
 	PortalURL string
 	Now       func() time.Time
 	Log       *slog.Logger
+}
+
+// DeliveryStatuses tells whether addresses bounced or complained
+// (delivery.List): the user list shows it to the account owner.
+type DeliveryStatuses interface {
+	Statuses(ctx context.Context, emails []string) (map[string]string, error)
 }
 
 var errAdminOnly = fault.New(fault.Forbidden, "forbidden", "only an admin may do this")
@@ -528,11 +536,7 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(members))
-	for _, m := range members {
-		ids = append(ids, m.UserID)
-	}
-	users, err := s.Users.GetMany(ctx, ids)
+	users, delivery, err := s.usersOf(ctx, members)
 	if err != nil {
 		return nil, err
 	}
@@ -547,14 +551,40 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 		if u.Status == identity.Active && u.Locked(now) {
 			status = "locked"
 		}
-		delivery := u.DeliveryStatus
-		if delivery == "" {
-			delivery = "ok"
+		ds, ok := delivery[m.Email]
+		if !ok {
+			ds = deliveryOK
 		}
 		out = append(out, UserView{UserID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Status: status,
-			LastSignInAt: u.LastSignInAt, DeliveryStatus: delivery})
+			LastSignInAt: u.LastSignInAt, DeliveryStatus: ds})
 	}
 	return out, nil
+}
+
+// deliveryOK is the delivery status of an address that never bounced nor
+// complained (delivery.OK).
+const deliveryOK = "ok"
+
+// usersOf reads the members' users and their addresses' delivery statuses,
+// side by side: one BatchGetItem each (per 100 members). A member row
+// carries its user's address, which never changes.
+func (s *Service) usersOf(ctx context.Context, members []Member) (map[string]*identity.User, map[string]string, error) {
+	ids := make([]string, 0, len(members))
+	emails := make([]string, 0, len(members))
+	for _, m := range members {
+		ids, emails = append(ids, m.UserID), append(emails, m.Email)
+	}
+	var users map[string]*identity.User
+	var statuses map[string]string
+	var usersErr, statusErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { users, usersErr = s.Users.GetMany(ctx, ids) })
+	wg.Go(func() { statuses, statusErr = s.Delivery.Statuses(ctx, emails) })
+	wg.Wait()
+	if err := errors.Join(usersErr, statusErr); err != nil {
+		return nil, nil, err
+	}
+	return users, statuses, nil
 }
 
 func (s *Service) members(ctx context.Context, accountID string) ([]Member, error) {

@@ -50,7 +50,6 @@ type User struct {
 	LockedUntil     int64            `dynamodbav:"lockedUntil,omitempty"` // epoch seconds
 	LastSignInAt    *time.Time       `dynamodbav:"lastSignInAt,omitempty"`
 	CreatedAt       time.Time        `dynamodbav:"createdAt"`
-	DeliveryStatus  string           `dynamodbav:"deliveryStatus,omitempty"`
 	ResetTokenHash  string           `dynamodbav:"resetTokenHash,omitempty"` // the one live reset token
 	// EmailPending is set while the address is not yet confirmed (a
 	// sign-up's verification link not yet followed); such a user cannot sign

@@ -104,9 +104,9 @@ func (d *Deps) build(now func() time.Time) error {
 		Verification: d.Config.Verification, Scope: accounts.Scope{Store: d.Store},
 	}
 	d.Accounts = &accounts.Service{
-		Store: d.Store, Users: d.Users, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
+		Store: d.Store, Users: d.Users, Delivery: d.Delivery, Mail: sender, Audit: d.Audit, PortalURL: d.Config.PortalURL, Now: now, Log: d.Log,
 	}
-	d.MailEvents = &delivery.Events{List: d.Delivery, Users: d.Users}
+	d.MailEvents = &delivery.Events{List: d.Delivery}
 	d.Reminder = &reminder.Job{Store: d.Store, Mail: sender, Suppressed: d.Delivery, Config: d.Config.Reminder,
 		PortalURL: d.Config.PortalURL, Log: d.Log, Sleep: time.Sleep}
 	d.Profiles = &profile.Service{
