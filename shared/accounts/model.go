@@ -109,8 +109,7 @@ func accountKey(id string) store.Key       { return store.Key{PK: "ACCOUNT#" + i
 func memberKey(acc, user string) store.Key {
 	return store.Key{PK: "ACCOUNT#" + acc, SK: "MEMBER#" + user}
 }
-func mirrorKey(user, acc string) store.Key { return store.Key{PK: "USER#" + user, SK: "MEMBER#" + acc} }
-func inviteKey(hash string) store.Key      { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
+func inviteKey(hash string) store.Key { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
 func pointerKey(acc, email string) store.Key {
 	return store.Key{PK: "ACCOUNT#" + acc, SK: "INVITE#" + email}
 }

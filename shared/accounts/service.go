@@ -180,8 +180,8 @@ func (s *Service) seesOrganization(ctx context.Context, p Principal, v *Organiza
 		return true, nil
 	}
 	if !p.Staff() {
-		var mirrors []identity.Membership
-		if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+p.UserID, "SK", "MEMBER#"), true, &mirrors); err != nil {
+		mirrors, err := identity.Memberships{Store: s.Store}.Of(ctx, p.UserID)
+		if err != nil {
 			return false, err
 		}
 		return slices.ContainsFunc(mirrors, func(m identity.Membership) bool { return m.OrgID == v.ID }), nil
@@ -478,7 +478,7 @@ func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, 
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &identity.Membership{Key: mirrorKey(userID, acc.ID), OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
+	m := &identity.Membership{OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
 		AccountName: acc.Name, Programs: acc.Programs, Role: role}
 	if found && !outranks(role, cur.Role) {
 		m.Role = cur.Role
@@ -500,7 +500,7 @@ func (s *Service) memberItems(ctx context.Context, acc *Account, userID, email, 
 	if err != nil {
 		return nil, nil, err
 	}
-	mirror, err := store.TxPut(s.Store.Table, m, nil)
+	mirror, err := identity.Memberships{Store: s.Store}.PutItem(userID, *m)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -623,7 +623,7 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	mirror, err := store.TxDelete(s.Store.Table, mirrorKey(userID, accountID), nil)
+	mirror, err := identity.Memberships{Store: s.Store}.DeleteItem(userID, accountID)
 	if err != nil {
 		return err
 	}
@@ -671,8 +671,7 @@ func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	exists := expression.AttributeExists(expression.Name(store.AttrPK))
-	m2, err := store.TxUpdate(s.Store.Table, mirrorKey(userID, accountID), setRole, &exists)
+	m2, err := identity.Memberships{Store: s.Store}.SetRoleItem(userID, accountID, role)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
@@ -136,6 +137,21 @@ var ErrTokenGone = fault.New(fault.Gone, "token_expired", "this link has expired
 
 // ResetTokenKey is the key of a reset token item, by token hash.
 func ResetTokenKey(hash string) store.Key { return store.Key{PK: "RESET#" + hash, SK: "RESET"} }
+
+// SetResetTokenItem is the transaction item that makes hash the live reset
+// token of the existing user userID, replacing the one before.
+func (s *Service) SetResetTokenItem(userID, hash string) (types.TransactWriteItem, error) {
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
+	return store.TxUpdate(s.Store.Table, userKey(userID), expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
+}
+
+// ClearResetTokenItem is the transaction item that leaves userID with no
+// live reset token, if hash is still the live one (the transaction fails
+// its condition otherwise).
+func (s *Service) ClearResetTokenItem(userID, hash string) (types.TransactWriteItem, error) {
+	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
+	return store.TxUpdate(s.Store.Table, userKey(userID), expression.Remove(expression.Name("resetTokenHash")), &cond)
+}
 
 // CheckAnswers reports whether the answers match the user's three security
 // answers (each answer matched to its question; order does not matter).

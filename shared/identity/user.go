@@ -85,5 +85,11 @@ func NormalizeAnswer(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+// The keys of the items identity owns in the user's partition and of the
+// email claim (docs/data-model.md, "Who owns each item"): no other package
+// spells them.
 func userKey(id string) store.Key     { return store.Key{PK: "USER#" + id, SK: "PROFILE"} }
 func emailKey(email string) store.Key { return store.Key{PK: "EMAIL#" + email, SK: "EMAIL"} }
+func membershipKey(userID, accountID string) store.Key {
+	return store.Key{PK: "USER#" + userID, SK: "MEMBER#" + accountID}
+}

@@ -58,6 +58,7 @@ type token struct {
 	WrongAnswers int       `dynamodbav:"wrongAnswers"`
 	CreatedAt    time.Time `dynamodbav:"createdAt"`
 	ExpiresAt    int64     `dynamodbav:"expiresAt"`
+	hash         string    // of the token, as read by lookup
 }
 
 // Request sends a reset link to the user with email, if there is one who may
@@ -75,9 +76,9 @@ func (s *Service) Request(ctx context.Context, email string, c identity.Client) 
 	}
 	// Count the request against the user, or against the unknown email, so
 	// both paths make the same write.
-	subject := "UNKNOWN#" + digest(norm)
+	subject := "unknown-" + digest(norm)
 	if found {
-		subject = "USER#" + u.ID
+		subject = u.ID
 	}
 	n, err := s.countRequest(ctx, subject)
 	if err != nil {
@@ -114,7 +115,8 @@ func digest(s string) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// countRequest adds one to this clock hour's requests for subject.
+// countRequest adds one to this clock hour's requests for subject (a user
+// id, or unknown-<digest> of an address no user has).
 func (s *Service) countRequest(ctx context.Context, subject string) (int, error) {
 	now := s.Now().UTC()
 	var after struct {
@@ -122,7 +124,7 @@ func (s *Service) countRequest(ctx context.Context, subject string) (int, error)
 	}
 	upd := expression.Add(expression.Name("count"), expression.Value(1)).
 		Set(expression.Name("expiresAt"), expression.Value(now.Add(2*time.Hour).Unix()))
-	key := store.Key{PK: subject, SK: "RESETRATE#" + now.Format("2006-01-02T15")}
+	key := store.Key{PK: "RESETRATE#" + subject, SK: now.Format("2006-01-02T15")}
 	if err := s.Store.Update(ctx, key, upd, nil, &after); err != nil {
 		return 0, fmt.Errorf("count reset request: %w", err)
 	}
@@ -145,9 +147,7 @@ func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	exists := expression.AttributeExists(expression.Name(store.AttrPK))
-	point, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + u.ID, SK: "PROFILE"},
-		expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
+	point, err := s.Users.SetResetTokenItem(u.ID, hash)
 	if err != nil {
 		return "", err
 	}
@@ -181,6 +181,7 @@ func (s *Service) lookup(ctx context.Context, tok string) (*token, *identity.Use
 	if !found || s.Now().Unix() >= t.ExpiresAt {
 		return nil, nil, identity.ErrTokenGone
 	}
+	t.hash = hash
 	u, err := s.Users.Get(ctx, t.UserID)
 	if fault.Is(err, fault.NotFound) {
 		return nil, nil, identity.ErrTokenGone
@@ -318,10 +319,7 @@ func (s *Service) burn(ctx context.Context, t *token) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	hash := t.PK[len("RESET#"):]
-	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
-	unpoint, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + t.UserID, SK: "PROFILE"},
-		expression.Remove(expression.Name("resetTokenHash")), &cond)
+	unpoint, err := s.Users.ClearResetTokenItem(t.UserID, t.hash)
 	if err != nil {
 		return false, err
 	}
