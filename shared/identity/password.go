@@ -76,8 +76,9 @@ type PasswordChange struct {
 }
 
 // ChangePassword replaces the password (policy and history already checked),
-// clears the lockout and any live reset token, ends the user's sessions (but
-// KeepSession), tells the user by email and audits it.
+// clears the lockout and the user's pointer to any live reset token (which
+// no longer opens anything then; its item is the reset package's), ends the
+// user's sessions (but KeepSession), tells the user by email and audits it.
 func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 	hash, err := s.Hasher.Hash(pc.Password)
 	if err != nil {
@@ -109,12 +110,6 @@ func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 		}
 		return fmt.Errorf("change password: %w", err)
 	}
-	// The live reset token (if any) dies with the old password.
-	if pc.User.ResetTokenHash != "" {
-		if err := s.Store.Delete(ctx, ResetTokenKey(pc.User.ResetTokenHash), nil); err != nil {
-			return err
-		}
-	}
 	if err := s.Sessions.EndAllExcept(ctx, pc.User.ID, pc.KeepSession); err != nil {
 		return err
 	}
@@ -134,9 +129,6 @@ func (s *Service) notify(ctx context.Context, u *User, template string, data map
 // ErrTokenGone is the one answer for a reset token that is unknown, used,
 // superseded, burnt or expired.
 var ErrTokenGone = fault.New(fault.Gone, "token_expired", "this link has expired or was already used; ask for a new one")
-
-// ResetTokenKey is the key of a reset token item, by token hash.
-func ResetTokenKey(hash string) store.Key { return store.Key{PK: "RESET#" + hash, SK: "RESET"} }
 
 // SetResetTokenItem is the transaction item that makes hash the live reset
 // token of the existing user userID, replacing the one before.

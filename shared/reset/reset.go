@@ -52,6 +52,9 @@ type Service struct {
 	Log       *slog.Logger
 }
 
+// tokenKey is the key of a reset token item, by token hash.
+func tokenKey(hash string) store.Key { return store.Key{PK: "RESET#" + hash, SK: "RESET"} }
+
 type token struct {
 	store.Key
 	UserID       string    `dynamodbav:"userId"`
@@ -142,7 +145,7 @@ func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
 	now := s.Now().UTC()
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, token{
-		Key: identity.ResetTokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
+		Key: tokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
 	}, &notExists)
 	if err != nil {
 		return "", err
@@ -153,7 +156,7 @@ func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
 	}
 	items := []types.TransactWriteItem{put, point}
 	if u.ResetTokenHash != "" {
-		del, err := store.TxDelete(s.Store.Table, identity.ResetTokenKey(u.ResetTokenHash), nil)
+		del, err := store.TxDelete(s.Store.Table, tokenKey(u.ResetTokenHash), nil)
 		if err != nil {
 			return "", err
 		}
@@ -174,7 +177,7 @@ func (s *Service) lookup(ctx context.Context, tok string) (*token, *identity.Use
 	}
 	hash := session.HashToken(tok)
 	var t token
-	found, err := s.Store.Get(ctx, identity.ResetTokenKey(hash), &t)
+	found, err := s.Store.Get(ctx, tokenKey(hash), &t)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,9 +249,25 @@ func (s *Service) Confirm(ctx context.Context, tok string, answers []identity.An
 	if err := s.Users.CheckHistory(u, newPassword); err != nil {
 		return err
 	}
-	return s.Users.ChangePassword(ctx, identity.PasswordChange{
+	return s.ChangePassword(ctx, identity.PasswordChange{
 		User: u, Password: newPassword, ResetToken: session.HashToken(tok), Action: audit.PasswordReset, Client: c,
 	})
+}
+
+// ChangePassword changes the password through identity, which ends the
+// user's pointer to any live reset token, and then deletes that token's
+// item: the live link (if any) dies with the old password. A failed delete
+// is logged, not returned: the token no longer opens anything.
+func (s *Service) ChangePassword(ctx context.Context, pc identity.PasswordChange) error {
+	if err := s.Users.ChangePassword(ctx, pc); err != nil {
+		return err
+	}
+	if pc.User.ResetTokenHash != "" {
+		if err := s.Store.Delete(ctx, tokenKey(pc.User.ResetTokenHash), nil); err != nil {
+			s.Log.ErrorContext(ctx, "spent reset token not deleted", "user_id", pc.User.ID, "err", err.Error())
+		}
+	}
+	return nil
 }
 
 // countAttempt counts one attempt at the answers of t, before they are
