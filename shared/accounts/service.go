@@ -38,7 +38,8 @@ type Service struct {
 }
 
 // DeliveryStatuses tells whether addresses bounced or complained
-// (delivery.List): the user list shows it to the account owner.
+// (delivery.List): the user list shows it to the account owner. The map
+// answers every address given: "ok", "bounced" or "complained".
 type DeliveryStatuses interface {
 	Statuses(ctx context.Context, emails []string) (map[string]string, error)
 }
@@ -551,19 +552,11 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 		if u.Status == identity.Active && u.Locked(now) {
 			status = "locked"
 		}
-		ds, ok := delivery[m.Email]
-		if !ok {
-			ds = deliveryOK
-		}
 		out = append(out, UserView{UserID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Status: status,
-			LastSignInAt: u.LastSignInAt, DeliveryStatus: ds})
+			LastSignInAt: u.LastSignInAt, DeliveryStatus: delivery[m.Email]})
 	}
 	return out, nil
 }
-
-// deliveryOK is the delivery status of an address that never bounced nor
-// complained (delivery.OK).
-const deliveryOK = "ok"
 
 // usersOf reads the members' users and their addresses' delivery statuses,
 // side by side: one BatchGetItem each (per 100 members). A member row
