@@ -1,6 +1,7 @@
 // Command mail-events is the Lambda function on the SES notification topic:
-// bounces and complaints suppress their addresses and mark their users. It
-// reads TABLE_NAME and LOG_LEVEL and builds only the table client.
+// bounces and complaints put their addresses on the suppression list, which
+// is also what the account owner's user list shows. It reads TABLE_NAME and
+// LOG_LEVEL and builds only the table client.
 package main
 
 import (
@@ -12,7 +13,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/partner-portal/portal/shared/delivery"
-	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/lambdaenv"
 )
 
@@ -27,6 +27,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mail-events: configuration:", err)
 		os.Exit(1)
 	}
-	events := &delivery.Events{List: &delivery.List{Store: st, Now: time.Now}, Users: identity.DeliveryStatus{Store: st}}
+	events := &delivery.Events{List: &delivery.List{Store: st, Now: time.Now}}
 	lambda.Start(events.SNS)
 }

@@ -180,9 +180,9 @@ type Scope struct {
 // SCSSMayActOn reports whether the specialist scssID sees an account the
 // user userID belongs to.
 func (sc Scope) SCSSMayActOn(ctx context.Context, scssID, userID string) (bool, error) {
-	var mirrors []identity.Membership
-	if err := sc.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+userID, "SK", "MEMBER#"), true, &mirrors); err != nil {
-		return false, fmt.Errorf("read memberships: %w", err)
+	mirrors, err := identity.Memberships{Store: sc.Store}.Of(ctx, userID)
+	if err != nil {
+		return false, err
 	}
 	p := Principal{UserID: scssID, StaffRole: identity.SCSS}
 	for _, m := range mirrors {

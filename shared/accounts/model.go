@@ -84,8 +84,7 @@ func summaryKey(org, acc string) store.Key {
 func memberKey(acc, user string) store.Key {
 	return store.Key{PK: account.Partition(acc), SK: "MEMBER#" + user}
 }
-func mirrorKey(user, acc string) store.Key { return store.Key{PK: "USER#" + user, SK: "MEMBER#" + acc} }
-func inviteKey(hash string) store.Key      { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
+func inviteKey(hash string) store.Key { return store.Key{PK: "INVITE#" + hash, SK: "INVITE"} }
 func pointerKey(acc, email string) store.Key {
 	return store.Key{PK: account.Partition(acc), SK: "INVITE#" + email}
 }

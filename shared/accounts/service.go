@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -29,11 +30,19 @@ const InvitationTTL = 7 * 24 * time.Hour
 type Service struct {
 	Store     *store.Store
 	Users     *identity.Service
+	Delivery  DeliveryStatuses
 	Mail      identity.Mailer
 	Audit     identity.Auditor
 	PortalURL string
 	Now       func() time.Time
 	Log       *slog.Logger
+}
+
+// DeliveryStatuses tells whether addresses bounced or complained
+// (delivery.List): the user list shows it to the account owner. The map
+// answers every address given: "ok", "bounced" or "complained".
+type DeliveryStatuses interface {
+	Statuses(ctx context.Context, emails []string) (map[string]string, error)
 }
 
 var errAdminOnly = fault.New(fault.Forbidden, "forbidden", "only an admin may do this")
@@ -168,8 +177,8 @@ func (s *Service) seesOrganization(ctx context.Context, p Principal, v *Organiza
 		return true, nil
 	}
 	if !p.Staff() {
-		var mirrors []identity.Membership
-		if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", "USER#"+p.UserID, "SK", "MEMBER#"), true, &mirrors); err != nil {
+		mirrors, err := identity.Memberships{Store: s.Store}.Of(ctx, p.UserID)
+		if err != nil {
 			return false, err
 		}
 		return slices.ContainsFunc(mirrors, func(m identity.Membership) bool { return m.OrgID == v.ID }), nil
@@ -465,7 +474,7 @@ func (s *Service) memberItems(ctx context.Context, acc *account.Account, userID,
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &identity.Membership{Key: mirrorKey(userID, acc.ID), OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
+	m := &identity.Membership{OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
 		AccountName: acc.Name, Programs: acc.Programs, Role: role}
 	if found && !outranks(role, cur.Role) {
 		m.Role = cur.Role
@@ -487,7 +496,7 @@ func (s *Service) memberItems(ctx context.Context, acc *account.Account, userID,
 	if err != nil {
 		return nil, nil, err
 	}
-	mirror, err := store.TxPut(s.Store.Table, m, nil)
+	mirror, err := identity.Memberships{Store: s.Store}.PutItem(userID, *m)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -523,11 +532,7 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(members))
-	for _, m := range members {
-		ids = append(ids, m.UserID)
-	}
-	users, err := s.Users.GetMany(ctx, ids)
+	users, delivery, err := s.usersOf(ctx, members)
 	if err != nil {
 		return nil, err
 	}
@@ -542,14 +547,32 @@ func (s *Service) ListUsers(ctx context.Context, p Principal, accountID string) 
 		if u.Status == identity.Active && u.Locked(now) {
 			status = "locked"
 		}
-		delivery := u.DeliveryStatus
-		if delivery == "" {
-			delivery = "ok"
-		}
 		out = append(out, UserView{UserID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Status: status,
-			LastSignInAt: u.LastSignInAt, DeliveryStatus: delivery})
+			LastSignInAt: u.LastSignInAt, DeliveryStatus: delivery[m.Email]})
 	}
 	return out, nil
+}
+
+// usersOf reads the members' users and their addresses' delivery statuses,
+// side by side: one BatchGetItem each (per 100 members). A member row
+// carries its user's address, which never changes.
+func (s *Service) usersOf(ctx context.Context, members []Member) (map[string]*identity.User, map[string]string, error) {
+	ids := make([]string, 0, len(members))
+	emails := make([]string, 0, len(members))
+	for _, m := range members {
+		ids, emails = append(ids, m.UserID), append(emails, m.Email)
+	}
+	var users map[string]*identity.User
+	var statuses map[string]string
+	var usersErr, statusErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { users, usersErr = s.Users.GetMany(ctx, ids) })
+	wg.Go(func() { statuses, statusErr = s.Delivery.Statuses(ctx, emails) })
+	wg.Wait()
+	if err := errors.Join(usersErr, statusErr); err != nil {
+		return nil, nil, err
+	}
+	return users, statuses, nil
 }
 
 func (s *Service) members(ctx context.Context, accountID string) ([]Member, error) {
@@ -588,7 +611,7 @@ func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	mirror, err := store.TxDelete(s.Store.Table, mirrorKey(userID, accountID), nil)
+	mirror, err := identity.Memberships{Store: s.Store}.DeleteItem(userID, accountID)
 	if err != nil {
 		return err
 	}
@@ -636,8 +659,7 @@ func (s *Service) ChangeRole(ctx context.Context, p Principal, accountID, userID
 	if err != nil {
 		return err
 	}
-	exists := expression.AttributeExists(expression.Name(store.AttrPK))
-	m2, err := store.TxUpdate(s.Store.Table, mirrorKey(userID, accountID), setRole, &exists)
+	m2, err := identity.Memberships{Store: s.Store}.SetRoleItem(userID, accountID, role)
 	if err != nil {
 		return err
 	}

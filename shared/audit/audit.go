@@ -149,7 +149,7 @@ type Page struct {
 // ForUser lists the events about a user, newest first, limit at a time,
 // continuing after cursor (from a previous Page).
 func (l *Log) ForUser(ctx context.Context, userID, cursor string, limit int) (Page, error) {
-	return l.list(ctx, "", "PK", "AUDIT#USER#"+userID, cursor, limit)
+	return l.list(ctx, "", store.AttrPK, "AUDIT#USER#"+userID, cursor, limit)
 }
 
 // ForAccount lists the events about an account, newest first.
@@ -228,7 +228,7 @@ func decodeCursor(cursor, pkName, pk string) (map[string]types.AttributeValue, e
 		return nil, errCursor
 	}
 	for k := range m {
-		if k != "PK" && k != "SK" && k != "GSI1PK" && k != "GSI1SK" {
+		if k != store.AttrPK && k != store.AttrSK && k != "GSI1PK" && k != "GSI1SK" {
 			return nil, errCursor
 		}
 	}

@@ -1,16 +1,19 @@
 // Package delivery keeps what SES tells the portal about its email: the
-// addresses that bounced or complained are suppressed (never mailed again)
-// and their users' delivery status shows it to account owners.
+// addresses that bounced or complained are suppressed (never mailed again).
+// The suppression list is the one record of an address's delivery status:
+// the account owner's user list reads it from here (Statuses).
 package delivery
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/store"
@@ -18,6 +21,7 @@ import (
 
 // Statuses an address can have.
 const (
+	OK         = "ok" // never bounced nor complained
 	Bounced    = "bounced"
 	Complained = "complained"
 )
@@ -29,16 +33,9 @@ type List struct {
 }
 
 // Events applies SES's bounce and complaint notifications: the address goes
-// on the List and its user is marked.
+// on the List.
 type Events struct {
-	List  *List
-	Users Users
-}
-
-// Users marks the user with an address as bouncing or complaining, for the
-// account owner's user list (identity.Service).
-type Users interface {
-	SetDeliveryStatusByEmail(ctx context.Context, email, status string) error
+	List *List
 }
 
 type suppressed struct {
@@ -51,7 +48,8 @@ type suppressed struct {
 
 func key(email string) store.Key { return store.Key{PK: "SUPPRESS", SK: email} }
 
-// Suppress records that email bounced or complained, and marks its user.
+// Suppress records that email bounced or complained (the latest reason
+// wins): it is not mailed again, and its delivery status is the reason.
 func (e *Events) Suppress(ctx context.Context, email, reason, feedbackID string) error {
 	l := e.List
 	norm, err := mail.Normalize(email)
@@ -61,7 +59,7 @@ func (e *Events) Suppress(ctx context.Context, email, reason, feedbackID string)
 	if err := l.Store.Put(ctx, suppressed{Key: key(norm), Email: norm, Reason: reason, FeedbackID: feedbackID, At: l.Now().UTC()}, nil); err != nil {
 		return fmt.Errorf("suppress %s: %w", norm, err)
 	}
-	return e.Users.SetDeliveryStatusByEmail(ctx, norm, reason)
+	return nil
 }
 
 // IsSuppressed reports whether email must not be mailed (one GetItem).
@@ -74,11 +72,52 @@ func (l *List) IsSuppressed(ctx context.Context, email string) (bool, error) {
 	return l.Store.GetImmutable(ctx, key(norm), &s)
 }
 
+// Statuses returns the delivery status of each address: Bounced or
+// Complained for a suppressed one, OK otherwise. The map is keyed by the
+// addresses as given. It reads the list in one BatchGetItem per 100
+// distinct addresses, for a page that shows many users.
+func (l *List) Statuses(ctx context.Context, emails []string) (map[string]string, error) {
+	out := make(map[string]string, len(emails))
+	seen := make(map[string]bool, len(emails))
+	var norms []string // distinct: a batch must not name a key twice
+	for _, e := range emails {
+		out[e] = OK
+		if norm, err := mail.Normalize(e); err == nil && !seen[norm] {
+			seen[norm] = true
+			norms = append(norms, norm)
+		}
+	}
+	reasons := make(map[string]string, len(norms))
+	for chunk := range slices.Chunk(norms, 100) {
+		keys := make([]store.Key, 0, len(chunk))
+		for _, n := range chunk {
+			keys = append(keys, key(n))
+		}
+		items, err := l.Store.BatchGet(ctx, keys)
+		if err != nil {
+			return nil, fmt.Errorf("read delivery statuses: %w", err)
+		}
+		for _, item := range items {
+			var s suppressed
+			if err := attributevalue.UnmarshalMap(item, &s); err != nil {
+				return nil, fmt.Errorf("unmarshal suppressed address: %w", err)
+			}
+			reasons[s.Email] = s.Reason
+		}
+	}
+	for _, e := range emails {
+		if norm, err := mail.Normalize(e); err == nil && reasons[norm] != "" {
+			out[e] = reasons[norm]
+		}
+	}
+	return out, nil
+}
+
 // Suppressed returns every suppressed address (one query), for a job that
 // mails many.
 func (l *List) Suppressed(ctx context.Context) (map[string]bool, error) {
 	var all []suppressed
-	if err := l.Store.Query(ctx, "", store.KeyOnly("PK", "SUPPRESS"), true, &all); err != nil {
+	if err := l.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "SUPPRESS"), true, &all); err != nil {
 		return nil, fmt.Errorf("read suppression list: %w", err)
 	}
 	out := make(map[string]bool, len(all))

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
@@ -75,8 +76,9 @@ type PasswordChange struct {
 }
 
 // ChangePassword replaces the password (policy and history already checked),
-// clears the lockout and any live reset token, ends the user's sessions (but
-// KeepSession), tells the user by email and audits it.
+// clears the lockout and the user's pointer to any live reset token (which
+// no longer opens anything then; its item is the reset package's), ends the
+// user's sessions (but KeepSession), tells the user by email and audits it.
 func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 	hash, err := s.Hasher.Hash(pc.Password)
 	if err != nil {
@@ -108,12 +110,6 @@ func (s *Service) ChangePassword(ctx context.Context, pc PasswordChange) error {
 		}
 		return fmt.Errorf("change password: %w", err)
 	}
-	// The live reset token (if any) dies with the old password.
-	if pc.User.ResetTokenHash != "" {
-		if err := s.Store.Delete(ctx, ResetTokenKey(pc.User.ResetTokenHash), nil); err != nil {
-			return err
-		}
-	}
 	if err := s.Sessions.EndAllExcept(ctx, pc.User.ID, pc.KeepSession); err != nil {
 		return err
 	}
@@ -134,8 +130,20 @@ func (s *Service) notify(ctx context.Context, u *User, template string, data map
 // superseded, burnt or expired.
 var ErrTokenGone = fault.New(fault.Gone, "token_expired", "this link has expired or was already used; ask for a new one")
 
-// ResetTokenKey is the key of a reset token item, by token hash.
-func ResetTokenKey(hash string) store.Key { return store.Key{PK: "RESET#" + hash, SK: "RESET"} }
+// SetResetTokenItem is the transaction item that makes hash the live reset
+// token of the existing user userID, replacing the one before.
+func (s *Service) SetResetTokenItem(userID, hash string) (types.TransactWriteItem, error) {
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
+	return store.TxUpdate(s.Store.Table, userKey(userID), expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
+}
+
+// ClearResetTokenItem is the transaction item that leaves userID with no
+// live reset token, if hash is still the live one (the transaction fails
+// its condition otherwise).
+func (s *Service) ClearResetTokenItem(userID, hash string) (types.TransactWriteItem, error) {
+	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
+	return store.TxUpdate(s.Store.Table, userKey(userID), expression.Remove(expression.Name("resetTokenHash")), &cond)
+}
 
 // CheckAnswers reports whether the answers match the user's three security
 // answers (each answer matched to its question; order does not matter).

@@ -19,18 +19,6 @@ type emailClaim struct {
 	UserID string `dynamodbav:"userId"`
 }
 
-// Membership is one account a user belongs to, as /v1/me lists it. The
-// accounts function writes these; identity only reads them.
-type Membership struct {
-	store.Key
-	OrgID       string   `dynamodbav:"orgId" json:"organizationId"`
-	OrgName     string   `dynamodbav:"orgName" json:"organizationName"`
-	AccountID   string   `dynamodbav:"accountId" json:"accountId"`
-	AccountName string   `dynamodbav:"accountName" json:"accountName"`
-	Programs    []string `dynamodbav:"programs" json:"programs"`
-	Role        string   `dynamodbav:"role" json:"role"`
-}
-
 var errEmailTaken = fault.New(fault.Conflict, "email_taken", "a user with this email already exists")
 
 // insert writes a new user and claims its email in one transaction (with
@@ -110,17 +98,18 @@ func (s *Service) byID(ctx context.Context, id string) (*User, bool, error) {
 // withMemberships reads the user and every membership in one query: the sort
 // keys MEMBER#… sort just before PROFILE (docs/data-model.md, pattern 7).
 func (s *Service) withMemberships(ctx context.Context, id string) (*User, []Membership, error) {
-	items, err := s.Store.QueryItems(ctx, "", store.KeyBetween("PK", "USER#"+id, "SK", "MEMBER#", "PROFILE"), true)
+	first, user := membershipKey(id, ""), userKey(id)
+	items, err := s.Store.QueryItems(ctx, "", store.KeyBetween(store.AttrPK, user.PK, store.AttrSK, first.SK, user.SK), true)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read user and memberships: %w", err)
 	}
-	var user *User
+	var u *User
 	members := []Membership{}
 	for _, item := range items {
-		sk, _ := item["SK"].(*types.AttributeValueMemberS)
-		if sk != nil && sk.Value == "PROFILE" {
-			user = &User{}
-			if err := attributevalue.UnmarshalMap(item, user); err != nil {
+		sk, _ := item[store.AttrSK].(*types.AttributeValueMemberS)
+		if sk != nil && sk.Value == user.SK {
+			u = &User{}
+			if err := attributevalue.UnmarshalMap(item, u); err != nil {
 				return nil, nil, fmt.Errorf("unmarshal user: %w", err)
 			}
 			continue
@@ -131,10 +120,10 @@ func (s *Service) withMemberships(ctx context.Context, id string) (*User, []Memb
 		}
 		members = append(members, m)
 	}
-	if user == nil {
+	if u == nil {
 		return nil, nil, errUserNotFound
 	}
-	return user, members, nil
+	return u, members, nil
 }
 
 // countFailure notes a failed sign-in of the user and returns the count of

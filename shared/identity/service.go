@@ -484,35 +484,6 @@ func (s *Service) FindByEmail(ctx context.Context, email string) (*User, bool, e
 	return s.byEmail(ctx, email)
 }
 
-// SetDeliveryStatus records what SES said of the user's address (bounced,
-// complained), for the account owner's user list.
-func (s *Service) SetDeliveryStatus(ctx context.Context, userID, status string) error {
-	return s.update(ctx, userID, expression.Set(expression.Name("deliveryStatus"), expression.Value(status)))
-}
-
-// SetDeliveryStatusByEmail records what SES said of an address (bounced,
-// complained) on the user who has it, if any.
-func (s *Service) SetDeliveryStatusByEmail(ctx context.Context, email, status string) error {
-	return DeliveryStatus{Store: s.Store}.SetDeliveryStatusByEmail(ctx, email, status)
-}
-
-// DeliveryStatus marks users whose address bounced or complained. It needs
-// only the table, so the mail-events function builds it alone.
-type DeliveryStatus struct {
-	Store *store.Store
-}
-
-// SetDeliveryStatusByEmail records status on the user with the address, if
-// there is one.
-func (d DeliveryStatus) SetDeliveryStatusByEmail(ctx context.Context, email, status string) error {
-	s := &Service{Store: d.Store}
-	u, found, err := s.byEmail(ctx, email)
-	if err != nil || !found {
-		return err
-	}
-	return s.SetDeliveryStatus(ctx, u.ID, status)
-}
-
 // GetMany returns the users with the ids, read in batches of 100; ids with
 // no user are absent from the map.
 func (s *Service) GetMany(ctx context.Context, ids []string) (map[string]*User, error) {

@@ -50,7 +50,6 @@ type User struct {
 	LockedUntil     int64            `dynamodbav:"lockedUntil,omitempty"` // epoch seconds
 	LastSignInAt    *time.Time       `dynamodbav:"lastSignInAt,omitempty"`
 	CreatedAt       time.Time        `dynamodbav:"createdAt"`
-	DeliveryStatus  string           `dynamodbav:"deliveryStatus,omitempty"`
 	ResetTokenHash  string           `dynamodbav:"resetTokenHash,omitempty"` // the one live reset token
 	// EmailPending is set while the address is not yet confirmed (a
 	// sign-up's verification link not yet followed); such a user cannot sign
@@ -86,5 +85,11 @@ func NormalizeAnswer(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+// The keys of the items identity owns in the user's partition and of the
+// email claim (docs/data-model.md, "Who owns each item"): no other package
+// spells them.
 func userKey(id string) store.Key     { return store.Key{PK: "USER#" + id, SK: "PROFILE"} }
 func emailKey(email string) store.Key { return store.Key{PK: "EMAIL#" + email, SK: "EMAIL"} }
+func membershipKey(userID, accountID string) store.Key {
+	return store.Key{PK: "USER#" + userID, SK: "MEMBER#" + accountID}
+}

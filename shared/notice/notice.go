@@ -114,7 +114,7 @@ func (s *Service) Freezes(ctx context.Context) ([]Freeze, error) {
 
 func (s *Service) read(ctx context.Context) ([]Freeze, error) {
 	var all []Freeze
-	if err := s.Store.Query(ctx, "", store.KeyOnly("PK", "FREEZE"), true, &all); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "FREEZE"), true, &all); err != nil {
 		return nil, fmt.Errorf("read freezes: %w", err)
 	}
 	return all, nil
@@ -227,7 +227,7 @@ func (s *Service) CreateAnnouncement(ctx context.Context, a Announcement) (*Anno
 // Announcements lists the announcements in force now, newest first.
 func (s *Service) Announcements(ctx context.Context) ([]Announcement, error) {
 	var all []Announcement
-	if err := s.Store.Query(ctx, "", store.KeyOnly("PK", "ANNOUNCEMENT"), false, &all); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "ANNOUNCEMENT"), false, &all); err != nil {
 		return nil, err
 	}
 	now := s.Now()

@@ -110,7 +110,7 @@ func (d *Deps) build(now func() time.Time) error {
 	}
 	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
 	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
-	d.MailEvents = &delivery.Events{List: d.Delivery, Users: d.Users}
+	d.MailEvents = &delivery.Events{List: d.Delivery}
 	return nil
 }
 

@@ -125,7 +125,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Users.CheckNewPassword(u, body.NewPassword); err != nil {
 		return err
 	}
-	if err := h.Users.ChangePassword(r.Context(), identity.PasswordChange{
+	if err := h.Resets.ChangePassword(r.Context(), identity.PasswordChange{
 		User: u, Password: body.NewPassword, KeepSession: sess, Action: audit.PasswordChanged, Client: c,
 	}); err != nil {
 		return err

@@ -52,12 +52,16 @@ type Service struct {
 	Log       *slog.Logger
 }
 
+// tokenKey is the key of a reset token item, by token hash.
+func tokenKey(hash string) store.Key { return store.Key{PK: "RESET#" + hash, SK: "RESET"} }
+
 type token struct {
 	store.Key
 	UserID       string    `dynamodbav:"userId"`
 	WrongAnswers int       `dynamodbav:"wrongAnswers"`
 	CreatedAt    time.Time `dynamodbav:"createdAt"`
 	ExpiresAt    int64     `dynamodbav:"expiresAt"`
+	hash         string    // of the token, as read by lookup
 }
 
 // Request sends a reset link to the user with email, if there is one who may
@@ -74,9 +78,9 @@ func (s *Service) Request(ctx context.Context, email string, c identity.Client) 
 	}
 	// Count the request against the user, or against the unknown email, so
 	// both paths make the same write.
-	subject := "UNKNOWN#" + digest(norm)
+	subject := "unknown-" + digest(norm)
 	if found {
-		subject = "USER#" + u.ID
+		subject = u.ID
 	}
 	n, err := s.countRequest(ctx, subject)
 	if err != nil {
@@ -113,7 +117,8 @@ func digest(s string) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// countRequest adds one to this clock hour's requests for subject.
+// countRequest adds one to this clock hour's requests for subject (a user
+// id, or unknown-<digest> of an address no user has).
 func (s *Service) countRequest(ctx context.Context, subject string) (int, error) {
 	now := s.Now().UTC()
 	var after struct {
@@ -121,7 +126,7 @@ func (s *Service) countRequest(ctx context.Context, subject string) (int, error)
 	}
 	upd := expression.Add(expression.Name("count"), expression.Value(1)).
 		Set(expression.Name("expiresAt"), expression.Value(now.Add(2*time.Hour).Unix()))
-	key := store.Key{PK: subject, SK: "RESETRATE#" + now.Format("2006-01-02T15")}
+	key := store.Key{PK: "RESETRATE#" + subject, SK: now.Format("2006-01-02T15")}
 	if err := s.Store.Update(ctx, key, upd, nil, &after); err != nil {
 		return 0, fmt.Errorf("count reset request: %w", err)
 	}
@@ -139,20 +144,18 @@ func (s *Service) issue(ctx context.Context, u *identity.User) (string, error) {
 	now := s.Now().UTC()
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	put, err := store.TxPut(s.Store.Table, token{
-		Key: identity.ResetTokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
+		Key: tokenKey(hash), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.Config.TTL).Unix(),
 	}, &notExists)
 	if err != nil {
 		return "", err
 	}
-	exists := expression.AttributeExists(expression.Name(store.AttrPK))
-	point, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + u.ID, SK: "PROFILE"},
-		expression.Set(expression.Name("resetTokenHash"), expression.Value(hash)), &exists)
+	point, err := s.Users.SetResetTokenItem(u.ID, hash)
 	if err != nil {
 		return "", err
 	}
 	items := []types.TransactWriteItem{put, point}
 	if u.ResetTokenHash != "" {
-		del, err := store.TxDelete(s.Store.Table, identity.ResetTokenKey(u.ResetTokenHash), nil)
+		del, err := store.TxDelete(s.Store.Table, tokenKey(u.ResetTokenHash), nil)
 		if err != nil {
 			return "", err
 		}
@@ -173,13 +176,14 @@ func (s *Service) lookup(ctx context.Context, tok string) (*token, *identity.Use
 	}
 	hash := session.HashToken(tok)
 	var t token
-	found, err := s.Store.Get(ctx, identity.ResetTokenKey(hash), &t)
+	found, err := s.Store.Get(ctx, tokenKey(hash), &t)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !found || s.Now().Unix() >= t.ExpiresAt {
 		return nil, nil, identity.ErrTokenGone
 	}
+	t.hash = hash
 	u, err := s.Users.Get(ctx, t.UserID)
 	if fault.Is(err, fault.NotFound) {
 		return nil, nil, identity.ErrTokenGone
@@ -244,9 +248,25 @@ func (s *Service) Confirm(ctx context.Context, tok string, answers []identity.An
 	if err := s.Users.CheckHistory(u, newPassword); err != nil {
 		return err
 	}
-	return s.Users.ChangePassword(ctx, identity.PasswordChange{
+	return s.ChangePassword(ctx, identity.PasswordChange{
 		User: u, Password: newPassword, ResetToken: session.HashToken(tok), Action: audit.PasswordReset, Client: c,
 	})
+}
+
+// ChangePassword changes the password through identity, which ends the
+// user's pointer to any live reset token, and then deletes that token's
+// item: the live link (if any) dies with the old password. A failed delete
+// is logged, not returned: the token no longer opens anything.
+func (s *Service) ChangePassword(ctx context.Context, pc identity.PasswordChange) error {
+	if err := s.Users.ChangePassword(ctx, pc); err != nil {
+		return err
+	}
+	if pc.User.ResetTokenHash != "" {
+		if err := s.Store.Delete(ctx, tokenKey(pc.User.ResetTokenHash), nil); err != nil {
+			s.Log.ErrorContext(ctx, "spent reset token not deleted", "user_id", pc.User.ID, "err", err.Error())
+		}
+	}
+	return nil
 }
 
 // countAttempt counts one attempt at the answers of t, before they are
@@ -317,10 +337,7 @@ func (s *Service) burn(ctx context.Context, t *token) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	hash := t.PK[len("RESET#"):]
-	cond := expression.Name("resetTokenHash").Equal(expression.Value(hash))
-	unpoint, err := store.TxUpdate(s.Store.Table, store.Key{PK: "USER#" + t.UserID, SK: "PROFILE"},
-		expression.Remove(expression.Name("resetTokenHash")), &cond)
+	unpoint, err := s.Users.ClearResetTokenItem(t.UserID, t.hash)
 	if err != nil {
 		return false, err
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/reset"
+	"github.com/partner-portal/portal/shared/session"
+	"github.com/partner-portal/portal/shared/store"
 )
 
 // TestResetJourney is journey 3 end to end: ask, read the mail, follow the
@@ -498,5 +500,49 @@ func TestSignedInAnswersChange(t *testing.T) {
 	}
 	if got := testenv.WaitMails(t, email, 1); len(got) != 1 {
 		t.Errorf("mails = %s; want the notice", subjects(got))
+	}
+}
+
+// TestPasswordChangeDeletesResetToken: a reset spends its token item, and a
+// signed-in password change deletes the item of a link still live, which no
+// longer opens anything (the reset package owns these items; identity only
+// clears the user's pointer to them).
+func TestPasswordChangeDeletesResetToken(t *testing.T) {
+	e := newEnv(t)
+	tokenItem := func(tok string) bool {
+		t.Helper()
+		var item map[string]any
+		found, err := e.d.Store.Get(context.Background(), store.Key{PK: "RESET#" + session.HashToken(tok), SK: "RESET"}, &item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+
+	email, _ := e.user("spend")
+	e.requestLink(email)
+	tok := e.latestToken(email, 1)
+	if !tokenItem(tok) {
+		t.Fatal("no token item after the request")
+	}
+	if r := e.confirm(tok, rightAnswers(), newPassword); r.Status != 204 {
+		t.Fatalf("reset = %d %s; want 204", r.Status, r.Body)
+	}
+	if tokenItem(tok) {
+		t.Error("the spent token's item is still there")
+	}
+
+	email, _ = e.user("change")
+	_, current := e.signIn(email, oldPassword)
+	e.requestLink(email)
+	tok = e.latestToken(email, 1)
+	if r := e.call("POST", "/v1/me/password", current, map[string]string{"currentPassword": oldPassword, "newPassword": newPassword}); r.Status != 204 {
+		t.Fatalf("change = %d %s; want 204", r.Status, r.Body)
+	}
+	if tokenItem(tok) {
+		t.Error("a signed-in change left the live link's token item")
+	}
+	if r := e.call("GET", "/v1/password-resets/"+url.PathEscape(tok), "", nil); r.Status != 410 {
+		t.Errorf("the link after a signed-in change = %d; want 410", r.Status)
 	}
 }

@@ -274,7 +274,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	var epoch epochItem
 	found := false
 	for _, item := range items {
-		pk, _ := item["PK"].(*types.AttributeValueMemberS)
+		pk, _ := item[store.AttrPK].(*types.AttributeValueMemberS)
 		switch {
 		case pk == nil:
 		case pk.Value == sessKey.PK:

@@ -17,13 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Key attribute names of the table and of its global secondary indexes, as
-// template.yaml declares them.
+// Key attribute names of the table, as template.yaml declares them.
 const (
 	AttrPK = "PK"
 	AttrSK = "SK"
-	// AttrExpires is the TTL attribute (epoch seconds).
-	AttrExpires = "expiresAt"
 )
 
 // Key is the primary key of an item. It never appears in API answers.

@@ -51,7 +51,7 @@ func Build(p apifn.Parts, s Settings) (*Function, error) {
 	return &Function{
 		Parts: p,
 		Users: users,
-		Accounts: &accounts.Service{Store: p.Store, Users: users, Mail: p.Mail, Audit: p.Audit,
+		Accounts: &accounts.Service{Store: p.Store, Users: users, Delivery: p.Delivery, Mail: p.Mail, Audit: p.Audit,
 			PortalURL: p.PortalURL, Now: p.Now, Log: p.Log},
 		Reminder: &reminder.Job{Store: p.Store, Mail: p.Mail, Suppressed: p.Delivery, Config: s.Reminder,
 			PortalURL: p.PortalURL, Log: p.Log, Sleep: time.Sleep},

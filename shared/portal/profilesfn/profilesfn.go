@@ -62,7 +62,7 @@ func Build(p apifn.Parts, s Settings, client *s3.Client) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	acc := &accounts.Service{Store: p.Store, Users: users, Mail: p.Mail, Audit: p.Audit,
+	acc := &accounts.Service{Store: p.Store, Users: users, Delivery: p.Delivery, Mail: p.Mail, Audit: p.Audit,
 		PortalURL: p.PortalURL, Now: p.Now, Log: p.Log}
 	return &Function{Parts: p, Profiles: &profile.Service{
 		Store: p.Store, Access: acc, Mail: p.Mail, Audit: p.Audit, PortalURL: p.PortalURL,
