@@ -63,7 +63,7 @@ func LoadConfig(env *config.Env) (Config, error) {
 			MaxLength:   password.DefaultPolicy.MaxLength,
 			Composition: env.Bool("PASSWORD_COMPOSITION_RULES", password.DefaultPolicy.Composition),
 			History:     env.Int("PASSWORD_HISTORY", password.DefaultPolicy.History, 0, 24),
-			Guesser:     strength.Zxcvbn{},
+			Guesser:     &strength.Estimator{},
 		},
 		Lockout: identity.Lockout{
 			Threshold: env.Int("LOCKOUT_THRESHOLD", identity.DefaultLockout.Threshold, 1, 100),
