@@ -37,13 +37,13 @@ func load() (*tables, error) {
 }
 
 // wordIndex finds the words of the lists with an open-addressing hash
-// table of word numbers: about ten times cheaper to build on first use than
-// a map of 100 000 strings, and a third of its memory.
+// table of word numbers: a few times cheaper to build on first use than a
+// map of 100 000 strings, and a third of its memory.
 type wordIndex struct {
 	text  string   // the lists one after the other, one word a line
 	start []uint32 // word w is text[start[w]:start[w+1]-1]
 	first []int    // first[l] is the number of list l's first word; rank = w - first[l] + 1
-	slots []uint32 // w+1, or 0 for an empty slot; the length is a power of two
+	slots []uint32 // see wordBits; the length is a power of two
 	seed  maphash.Seed
 	// longest is the length of the longest word. zxcvbn keeps each word in
 	// one list only, and the lists hold lower-case ASCII (TestLists checks
@@ -67,10 +67,12 @@ func loadWords() (*wordIndex, error) {
 	var text strings.Builder
 	text.Grow(min(size, 16<<20))
 	ends := make([]int, len(packed)) // ends[l]: where list l ends in text
+	var zr gzip.Reader
+	buf := make([]byte, 32<<10)
 	for i, b := range packed {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
+		err := zr.Reset(bytes.NewReader(b))
 		if err == nil {
-			_, err = io.Copy(&text, zr)
+			_, err = io.CopyBuffer(&text, &zr, buf)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read word list %s: %w", listNames()[i], err)
@@ -93,6 +95,9 @@ func loadWords() (*wordIndex, error) {
 		}
 	}
 	words := len(x.start)
+	if words >= wordMask {
+		return nil, fmt.Errorf("word lists: %d words; the index holds %d", words, wordMask-1)
+	}
 	x.start = append(x.start, uint32(at))
 	size = 1
 	for size < 2*words {
@@ -116,18 +121,32 @@ func (x *wordIndex) rankOf(w int) int {
 	return w - x.first[l] + 1
 }
 
+// A slot holds a word's number plus one in its low wordBits bits (0: the
+// slot is empty) and the top bits of the word's hash above them, so that
+// probing rarely has to read a word.
+const (
+	wordBits = 17
+	wordMask = 1<<wordBits - 1
+)
+
+func (x *wordIndex) hash(s string) (slot int, tag uint32) {
+	h := maphash.String(x.seed, s)
+	return int(h) & (len(x.slots) - 1), uint32(h>>(64-(32-wordBits))) << wordBits
+}
+
 // insert adds word w, keeping the better rank if the word is there already.
 func (x *wordIndex) insert(w int) {
 	s := x.word(w)
-	mask := len(x.slots) - 1
-	for i := int(maphash.String(x.seed, s)) & mask; ; i = (i + 1) & mask {
-		switch o := int(x.slots[i]) - 1; {
-		case o < 0:
-			x.slots[i] = uint32(w + 1)
+	i, tag := x.hash(s)
+	for mask := len(x.slots) - 1; ; i = (i + 1) & mask {
+		o := x.slots[i]
+		if o == 0 {
+			x.slots[i] = tag | uint32(w+1)
 			return
-		case x.word(o) == s:
-			if x.rankOf(w) < x.rankOf(o) {
-				x.slots[i] = uint32(w + 1)
+		}
+		if o&^wordMask == tag && x.word(int(o&wordMask)-1) == s {
+			if x.rankOf(w) < x.rankOf(int(o&wordMask)-1) {
+				x.slots[i] = tag | uint32(w+1)
 			}
 			return
 		}
@@ -136,14 +155,14 @@ func (x *wordIndex) insert(w int) {
 
 // rank returns the rank of s, or 0 if no list holds it.
 func (x *wordIndex) rank(s string) int {
-	mask := len(x.slots) - 1
-	for i := int(maphash.String(x.seed, s)) & mask; ; i = (i + 1) & mask {
-		o := int(x.slots[i]) - 1
-		if o < 0 {
+	i, tag := x.hash(s)
+	for mask := len(x.slots) - 1; ; i = (i + 1) & mask {
+		o := x.slots[i]
+		if o == 0 {
 			return 0
 		}
-		if x.word(o) == s {
-			return x.rankOf(o)
+		if o&^wordMask == tag && x.word(int(o&wordMask)-1) == s {
+			return x.rankOf(int(o&wordMask) - 1)
 		}
 	}
 }
