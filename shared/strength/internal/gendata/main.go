@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"flag"
@@ -88,21 +87,21 @@ func run(src, out string) error {
 // readCounts reads a count file (a word and its count a line, most frequent
 // first) into word → rank; a word listed twice keeps its later rank.
 func readCounts(path string) (map[string]int, error) {
-	f, err := os.Open(path)
+	text, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	ranks := map[string]int{}
-	sc := bufio.NewScanner(f)
-	for rank := 1; sc.Scan(); rank++ {
-		fields := strings.Fields(sc.Text())
+	rank := 0
+	for line := range strings.Lines(string(text)) {
+		rank++
+		fields := strings.Fields(line)
 		if len(fields) == 0 {
 			return nil, fmt.Errorf("%s:%d: empty line", path, rank)
 		}
 		ranks[fields[0]] = rank
 	}
-	return ranks, sc.Err()
+	return ranks, nil
 }
 
 // filter keeps each word only in the list where it ranks best, drops short
