@@ -23,68 +23,99 @@ type sample struct {
 // decision: common passwords and their usual disguises, names with years,
 // keyboard walks, dates, passphrases and random strings, from a fixed seed.
 func corpus() []sample {
-	rnd := rand.New(rand.NewPCG(12, 6))
-	lists := frequency.FrequencyLists
-	pick := func(list []string) string { return list[rnd.IntN(len(list))] }
-	var out []sample
-	add := func(kind, pw string, user ...string) { out = append(out, sample{kind, pw, user}) }
+	c := &corpusBuilder{rnd: rand.New(rand.NewPCG(12, 6)), lists: frequency.FrequencyLists}
+	c.common()
+	c.namesAndYears()
+	c.walksAndDates()
+	c.passphrases()
+	c.randomStrings()
+	c.fixtures()
+	return c.out
+}
 
-	top := lists["passwords"][:5000]
+type corpusBuilder struct {
+	rnd   *rand.Rand
+	lists map[string][]string
+	out   []sample
+}
+
+func (c *corpusBuilder) add(kind, pw string, user ...string) {
+	c.out = append(c.out, sample{kind, pw, user})
+}
+
+func (c *corpusBuilder) pick(list []string) string { return list[c.rnd.IntN(len(list))] }
+
+// common adds the 5 000 most common passwords and, for each, its l33t,
+// capitalised, digit-suffixed, reversed and all-at-once variants.
+func (c *corpusBuilder) common() {
+	top := c.lists["passwords"][:5000]
 	for _, pw := range top {
-		add("top 5000", pw)
+		c.add("top 5000", pw)
 	}
 	for _, pw := range top {
-		add("l33t", l33tify(rnd, pw))
-		add("capitals", capitalise(rnd, pw))
-		add("digits appended", pw+digitsSuffix(rnd))
-		add("reversed", reverse(pw))
-		add("mixed", capitalise(rnd, l33tify(rnd, pw))+digitsSuffix(rnd))
+		c.add("l33t", l33tify(c.rnd, pw))
+		c.add("capitals", capitalise(c.rnd, pw))
+		c.add("digits appended", pw+digitsSuffix(c.rnd))
+		c.add("reversed", reverse(pw))
+		c.add("mixed", capitalise(c.rnd, l33tify(c.rnd, pw))+digitsSuffix(c.rnd))
 	}
+}
 
-	names := slices.Concat(lists["female_names"], lists["male_names"])
-	surnames := lists["surnames"]
+// namesAndYears adds first names and surnames with years, half of them
+// with the names as user inputs.
+func (c *corpusBuilder) namesAndYears() {
+	names := slices.Concat(c.lists["female_names"], c.lists["male_names"])
 	for range 2000 {
-		first, last := pick(names), pick(surnames)
-		year := fmt.Sprint(1940 + rnd.IntN(87))
-		switch rnd.IntN(4) {
+		first, last := c.pick(names), c.pick(c.lists["surnames"])
+		year := fmt.Sprint(1940 + c.rnd.IntN(87))
+		switch c.rnd.IntN(4) {
 		case 0:
-			add("name+year", capitalise(rnd, first)+year)
+			c.add("name+year", capitalise(c.rnd, first)+year)
 		case 1:
-			add("name+year", first+[]string{"", ".", "_", "-", "@"}[rnd.IntN(5)]+year[2:])
+			c.add("name+year", first+[]string{"", ".", "_", "-", "@"}[c.rnd.IntN(5)]+year[2:])
 		case 2:
-			add("names+year (inputs)", capitalise(rnd, first)+capitalise(rnd, last)+year, first, last)
+			c.add("names+year (inputs)", capitalise(c.rnd, first)+capitalise(c.rnd, last)+year, first, last)
 		default:
-			add("names+year (inputs)", last+first+year+"!", strings.ToLower(first[:1]+last), first, last)
+			c.add("names+year (inputs)", last+first+year+"!", strings.ToLower(first[:1]+last), first, last)
 		}
 	}
+}
 
+func (c *corpusBuilder) walksAndDates() {
 	for range 2000 {
-		add("keyboard walk", walk(rnd)+[]string{"", "", "1", "!", "123"}[rnd.IntN(5)])
+		c.add("keyboard walk", walk(c.rnd)+[]string{"", "", "1", "!", "123"}[c.rnd.IntN(5)])
 	}
-
 	for range 2000 {
-		add("date", randomDate(rnd))
-		add("word+date", pick(lists["passwords"][:2000])+randomDate(rnd))
+		c.add("date", randomDate(c.rnd))
+		c.add("word+date", c.pick(c.lists["passwords"][:2000])+randomDate(c.rnd))
 	}
+}
 
-	words := slices.Concat(lists["english_wikipedia"][:20000], lists["us_tv_and_film"][:5000], lists["passwords"][:5000])
+// passphrases adds 3 to 5 common words, some capitalised, with or without
+// separators, and two words with a number: passwords near the threshold.
+func (c *corpusBuilder) passphrases() {
+	words := slices.Concat(c.lists["english_wikipedia"][:20000], c.lists["us_tv_and_film"][:5000], c.lists["passwords"][:5000])
 	for range 2500 {
-		n := 3 + rnd.IntN(3)
-		sep := []string{"", " ", "-", ".", "_"}[rnd.IntN(5)]
+		n := 3 + c.rnd.IntN(3)
+		sep := []string{"", " ", "-", ".", "_"}[c.rnd.IntN(5)]
 		var ws []string
 		for range n {
-			w := pick(words)
-			if rnd.IntN(3) == 0 {
-				w = capitalise(rnd, w)
+			w := c.pick(words)
+			if c.rnd.IntN(3) == 0 {
+				w = capitalise(c.rnd, w)
 			}
 			ws = append(ws, w)
 		}
-		add(fmt.Sprintf("passphrase of %d", n), strings.Join(ws, sep))
+		c.add(fmt.Sprintf("passphrase of %d", n), strings.Join(ws, sep))
 	}
-	for range 1000 { // two words and a number: the passwords near the threshold
-		add("two words+digits", capitalise(rnd, pick(words))+pick(words)+digitsSuffix(rnd))
+	for range 1000 {
+		c.add("two words+digits", capitalise(c.rnd, c.pick(words))+c.pick(words)+digitsSuffix(c.rnd))
 	}
+}
 
+// randomStrings adds strings of 10 to 20 characters drawn from alphabets
+// from vowels to all of the keyboard.
+func (c *corpusBuilder) randomStrings() {
 	alphabets := []string{
 		"abcdefghijklmnopqrstuvwxyz",
 		"abcdefghijklmnopqrstuvwxyz0123456789",
@@ -94,28 +125,30 @@ func corpus() []sample {
 		"aeiou",
 	}
 	for range 2500 {
-		alphabet := alphabets[rnd.IntN(len(alphabets))]
-		b := make([]byte, 10+rnd.IntN(11))
+		alphabet := alphabets[c.rnd.IntN(len(alphabets))]
+		b := make([]byte, 10+c.rnd.IntN(11))
 		for i := range b {
-			b[i] = alphabet[rnd.IntN(len(alphabet))]
+			b[i] = alphabet[c.rnd.IntN(len(alphabet))]
 		}
-		add("random", string(b))
+		c.add("random", string(b))
 	}
+}
 
+// fixtures adds the passwords the project's tests and seed data use, and
+// some Unicode, which zxcvbn reads byte by byte and this package rune by
+// rune.
+func (c *corpusBuilder) fixtures() {
 	for _, pw := range []string{
-		// The passwords the project's tests and seed data use.
 		"Harbour-Lantern-Tide-2026", "Quiet-Meadow-Lantern-88", "Legacy-Anchor-Ledger-1998",
 		"Copper-Harbour-Signal-31", "Quiet-Meadow-Compass-4417", "Quartz-Meadow-Lantern-58",
 		"password1234", "qwertyuiop123", "harbour lantern tide quietly", "HarbourLanternTide2026",
 		"glacier orchard velvet compass", "Kx9#mP2!vQz", "correct horse battery staple",
-		// Unicode, which zxcvbn reads byte by byte and this package rune by rune.
 		"éàüöñçøåæœßð", "Пароль-Зима-2024", "パスワードパスワード", "mot de passe été 2024",
 	} {
-		add("fixture", pw, "pat", "pat", "partner")
+		c.add("fixture", pw, "pat", "pat", "partner")
 	}
-	add("fixture", "PatPartner2026!", "trade.desk", "pat", "partner")
-	add("fixture", "trade.desk-Harbour", "trade.desk", "pat", "partner")
-	return out
+	c.add("fixture", "PatPartner2026!", "trade.desk", "pat", "partner")
+	c.add("fixture", "trade.desk-Harbour", "trade.desk", "pat", "partner")
 }
 
 func l33tify(rnd *rand.Rand, s string) string {

@@ -32,50 +32,24 @@ const threshold = 1e10
 // repeat matcher mixes rune and byte offsets, so it misses repeats of
 // non-ASCII text.
 func TestGuessesAgreeWithZxcvbn(t *testing.T) {
-	var e Estimator
-	type tally struct{ n, same, higher, stricter, looser int }
+	samples := corpus()
+	ours, theirs := estimateBoth(samples)
 	byKind := map[string]*tally{}
 	var all tally
-	samples := corpus()
-	ours, theirs := make([]float64, len(samples)), make([]float64, len(samples))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(samples); i += workers {
-				ours[i] = e.Guesses(samples[i].pw, samples[i].user)
-				theirs[i] = zxcvbn.PasswordStrength(samples[i].pw, samples[i].user).Guesses
-			}
-		})
-	}
-	wg.Wait()
 	for i, s := range samples {
-		ours, theirs := ours[i], theirs[i]
-		k := byKind[s.kind]
-		if k == nil {
-			k = &tally{}
-			byKind[s.kind] = k
+		v := compare(ours[i], theirs[i])
+		if byKind[s.kind] == nil {
+			byKind[s.kind] = &tally{}
 		}
-		k.n++
-		all.n++
-		switch {
-		case math.Abs(ours-theirs) <= 1e-9*theirs:
-			k.same++
-			all.same++
-		case ours > theirs:
-			k.higher++
-			all.higher++
-			t.Logf("higher:   %-30q %s: ours %.4g, zxcvbn %.4g", s.pw, s.kind, ours, theirs)
-		}
-		switch {
-		case ours < threshold && theirs >= threshold:
-			k.stricter++
-			all.stricter++
-			t.Logf("stricter: %-30q %s: ours %.4g, zxcvbn %.4g", s.pw, s.kind, ours, theirs)
-		case ours >= threshold && theirs < threshold:
-			k.looser++
-			all.looser++
-			t.Logf("LOOSER:   %-30q %s: ours %.4g, zxcvbn %.4g", s.pw, s.kind, ours, theirs)
+		byKind[s.kind].add(v)
+		all.add(v)
+		for _, f := range []struct {
+			is   bool
+			what string
+		}{{v.higher, "higher:  "}, {v.stricter, "stricter:"}, {v.looser, "LOOSER:  "}} {
+			if f.is {
+				t.Logf("%s %-30q %s: ours %.4g, zxcvbn %.4g", f.what, s.pw, s.kind, ours[i], theirs[i])
+			}
 		}
 	}
 	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
@@ -90,6 +64,56 @@ func TestGuessesAgreeWithZxcvbn(t *testing.T) {
 	}
 	if all.looser > all.n/2000 {
 		t.Errorf("%d passwords accepted that zxcvbn refuses; want at most %d (0.05%%)", all.looser, all.n/2000)
+	}
+}
+
+// estimateBoth returns our and zxcvbn's estimates of the samples, computed
+// on every CPU.
+func estimateBoth(samples []sample) (ours, theirs []float64) {
+	var e Estimator
+	ours, theirs = make([]float64, len(samples)), make([]float64, len(samples))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(samples); i += workers {
+				ours[i] = e.Guesses(samples[i].pw, samples[i].user)
+				theirs[i] = zxcvbn.PasswordStrength(samples[i].pw, samples[i].user).Guesses
+			}
+		})
+	}
+	wg.Wait()
+	return ours, theirs
+}
+
+// verdict compares an estimate with zxcvbn's: the same (to rounding) or
+// higher, and the decision at the threshold stricter or looser.
+type verdict struct{ same, higher, stricter, looser bool }
+
+func compare(ours, theirs float64) verdict {
+	return verdict{
+		same:     math.Abs(ours-theirs) <= 1e-9*theirs,
+		higher:   ours > theirs*(1+1e-9),
+		stricter: ours < threshold && theirs >= threshold,
+		looser:   ours >= threshold && theirs < threshold,
+	}
+}
+
+type tally struct{ n, same, higher, stricter, looser int }
+
+func (k *tally) add(v verdict) {
+	k.n++
+	if v.same {
+		k.same++
+	}
+	if v.higher {
+		k.higher++
+	}
+	if v.stricter {
+		k.stricter++
+	}
+	if v.looser {
+		k.looser++
 	}
 }
 
