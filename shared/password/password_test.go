@@ -78,7 +78,7 @@ func TestPolicyUnit(t *testing.T) {
 		t.Errorf("Check without a Guesser = %v; want common_password (unchecked passwords are refused)", got)
 	}
 	p := DefaultPolicy
-	p.Guesser = strength.Zxcvbn{}
+	p.Guesser = &strength.Estimator{}
 	if got := p.Check("glacier orchard velvet compass", "pat@trade.example", "Pat Partner"); len(got) != 0 {
 		t.Errorf("Check(passphrase) = %v; want none", got)
 	}

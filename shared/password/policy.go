@@ -18,7 +18,7 @@ type Policy struct {
 	MaxLength   int  `json:"maxLength"`
 	Composition bool `json:"compositionRules"`
 	History     int  `json:"historySize"`
-	// Guesser estimates how guessable a password is (strength.Zxcvbn). A
+	// Guesser estimates how guessable a password is (strength.Estimator). A
 	// policy without one refuses every password as unchecked: it fails
 	// closed rather than let a common password through.
 	Guesser Guesser `json:"-"`

@@ -50,7 +50,7 @@ type Config struct {
 // SettingsFrom, …).
 func LoadConfig(env *config.Env) (Config, error) {
 	api := apifn.SettingsFrom(env)
-	users := identity.SettingsFrom(env, strength.Zxcvbn{})
+	users := identity.SettingsFrom(env, &strength.Estimator{})
 	prof, perr := profilesfn.SettingsFrom(env)
 	rem, rerr := reminder.ConfigFrom(env)
 	c := Config{

@@ -31,7 +31,7 @@ type Settings struct {
 // SettingsFrom reads the Settings.
 func SettingsFrom(env *config.Env) (Settings, error) {
 	r, err := reminder.ConfigFrom(env)
-	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, strength.Zxcvbn{}), Reminder: r}, err
+	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, &strength.Estimator{}), Reminder: r}, err
 }
 
 // Function is the accounts function's services.

@@ -26,7 +26,7 @@ type Settings struct {
 
 // SettingsFrom reads the Settings.
 func SettingsFrom(env *config.Env) (Settings, error) {
-	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, strength.Zxcvbn{})}, nil
+	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, &strength.Estimator{})}, nil
 }
 
 // Function is the auth function's services.

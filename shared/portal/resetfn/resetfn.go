@@ -27,7 +27,7 @@ type Settings struct {
 
 // SettingsFrom reads the Settings.
 func SettingsFrom(env *config.Env) (Settings, error) {
-	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, strength.Zxcvbn{}), Resets: reset.ConfigFrom(env)}, nil
+	return Settings{Settings: apifn.SettingsFrom(env), Users: identity.SettingsFrom(env, &strength.Estimator{}), Resets: reset.ConfigFrom(env)}, nil
 }
 
 // Function is the password-reset function's services.
