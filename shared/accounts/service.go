@@ -269,7 +269,6 @@ func (s *Service) invite(ctx context.Context, p Principal, acc *account.Account,
 	return s.Mail.Send(ctx, mail.Message{To: email, Template: "invitation", Data: map[string]any{
 		"AccountName": acc.Name, "OrgName": acc.OrgName, "Role": roleName(role), "Inviter": p.Name,
 		"Link": s.PortalURL + "/accept-invitation?token=" + url.QueryEscape(tok), "Days": int(InvitationTTL.Hours() / 24),
-		"SignUpURL": s.PortalURL + "/sign-in",
 	}})
 }
 

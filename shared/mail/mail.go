@@ -1,17 +1,15 @@
 // Package mail sends the portal's emails through SES. Each email is a
 // template pair under templates/ (NAME.txt holds the subject and the text
-// body, NAME.html the HTML body); addresses are validated so nothing a user
-// types can inject headers.
+// body, NAME.html the HTML body), in a strict subset of Go's template syntax
+// rendered by this package (see template.go); addresses are validated so
+// nothing a user types can inject headers.
 package mail
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
@@ -21,11 +19,14 @@ import (
 //go:embed templates/*
 var templateFS embed.FS
 
-// Message is one email to one recipient, by template name.
+// Message is one email to one recipient, by template name. Data holds
+// exactly the fields the template uses: strings and ints to show, bools,
+// strings and ints to test; a field shown as a link holds an absolute http(s)
+// URL.
 type Message struct {
 	To       string
 	Template string // e.g. "lockout"
-	Data     any
+	Data     map[string]any
 }
 
 // SESAPI is the part of the SES client the sender uses.
@@ -39,8 +40,7 @@ type Sender struct {
 	ses        SESAPI
 	from       string
 	configSet  string
-	text       *texttemplate.Template
-	html       *htmltemplate.Template
+	emails     map[string]*email
 	suppressed Suppression
 }
 
@@ -57,29 +57,28 @@ func NewSender(client SESAPI, from, configSet string, suppressed Suppression) (*
 	if _, err := Address(from); err != nil {
 		return nil, fmt.Errorf("sender address: %w", err)
 	}
-	text, err := texttemplate.New("").Option("missingkey=error").ParseFS(templateFS, "templates/*.txt")
+	emails, err := parseTemplates(templateFS, "templates")
 	if err != nil {
-		return nil, fmt.Errorf("parse text templates: %w", err)
+		return nil, err
 	}
-	html, err := htmltemplate.New("").Option("missingkey=error").ParseFS(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse html templates: %w", err)
-	}
-	return &Sender{ses: client, from: from, configSet: configSet, text: text, html: html, suppressed: suppressed}, nil
+	return &Sender{ses: client, from: from, configSet: configSet, emails: emails, suppressed: suppressed}, nil
 }
 
-// Render returns the subject, text and HTML bodies of m.
+// Render returns the subject, text and HTML bodies of m. Data that does not
+// fit the template (a field missing, unused or of the wrong type, a link
+// that is not an http(s) URL) is an error.
 func (s *Sender) Render(m Message) (subject, text, html string, err error) {
-	var sb, tb, hb bytes.Buffer
-	if err := s.text.ExecuteTemplate(&sb, m.Template+".subject", m.Data); err != nil {
-		return "", "", "", fmt.Errorf("render %s subject: %w", m.Template, err)
+	e, ok := s.emails[m.Template]
+	if !ok {
+		return "", "", "", fmt.Errorf("render %s: no such template", m.Template)
 	}
-	if err := s.text.ExecuteTemplate(&tb, m.Template+".text", m.Data); err != nil {
-		return "", "", "", fmt.Errorf("render %s text: %w", m.Template, err)
+	if err := e.check(m.Data); err != nil {
+		return "", "", "", fmt.Errorf("render %s: %w", m.Template, err)
 	}
-	if err := s.html.ExecuteTemplate(&hb, m.Template+".html", m.Data); err != nil {
-		return "", "", "", fmt.Errorf("render %s html: %w", m.Template, err)
-	}
+	var sb, tb, hb strings.Builder
+	render(&sb, e.subject, m.Data)
+	render(&tb, e.text, m.Data)
+	render(&hb, e.html, m.Data)
 	subject = strings.Join(strings.Fields(sb.String()), " ") // one line, always
 	return subject, strings.TrimSpace(tb.String()) + "\n", hb.String(), nil
 }

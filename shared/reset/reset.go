@@ -108,7 +108,7 @@ func (s *Service) Request(ctx context.Context, email string, c identity.Client) 
 	}
 	link := s.PortalURL + "/reset-password?token=" + url.QueryEscape(tok)
 	return s.Mail.Send(ctx, mail.Message{To: u.Email, Template: "reset_link", Data: map[string]any{
-		"Name": u.Name, "Link": link, "Minutes": int(s.Config.TTL.Minutes()), "ForgotURL": s.PortalURL + "/forgot-password",
+		"Name": u.Name, "Link": link, "Minutes": int(s.Config.TTL.Minutes()),
 	}})
 }
 
