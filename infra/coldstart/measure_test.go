@@ -89,7 +89,8 @@ func TestStartReportsAFunctionThatExits(t *testing.T) {
 
 func TestStartGivesUpOnAFunctionThatNeverAsks(t *testing.T) {
 	path, env := helper(t, "hang")
-	s, err := Start(context.Background(), path, env, t.TempDir(), 300*time.Millisecond)
+	// Long enough for the helper to start and print its pid on a busy machine.
+	s, err := Start(context.Background(), path, env, t.TempDir(), 3*time.Second)
 	if !errors.Is(err, errTimeout) {
 		t.Errorf("Start() = %v; want %v", err, errTimeout)
 	}
