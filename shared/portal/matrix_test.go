@@ -229,7 +229,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},
 		{"GET /v1/accounts/{accountId}/profile", fixed(acc+"/profile", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
 		{"PUT /v1/accounts/{accountId}/profile/criteria/{criterionId}", func(*cell) (string, any) {
-			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account)
+			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account, "ctpat_security")
 			must(m.t, err)
 			return acc + "/profile/criteria/vision.1", map[string]any{"answer": "yes", "narrative": "matrix", "version": v.Criteria[0].Draft.Version}
 		}, [8]int{unauth, missing, ok, ok, ok, missing, forbid, forbid}},
