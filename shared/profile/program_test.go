@@ -397,7 +397,7 @@ func TestUnknownProgramme(t *testing.T) {
 			}
 			r := e.call(rt.method, rt.path+sep+query, token, rt.body)
 			if r.Status != 400 || r.Code() != "invalid_program" || !strings.Contains(string(r.Body), `"field":"program"`) {
-				t.Errorf("%s %s?%s = %d %s; want 400 invalid_program naming program", rt.method, rt.path, query, r.Status, r.Body)
+				t.Errorf("%s %s = %d %s; want 400 invalid_program naming program", rt.method, rt.path+sep+query, r.Status, r.Body)
 			}
 		}
 	}
