@@ -236,16 +236,9 @@ func absent(err error) bool {
 // (else the version is deleted and the answer is 422 content_mismatch), and
 // the version id and ETag are recorded with the completion.
 func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) (*EvidenceRef, error) {
-	t, err := s.editable(ctx, p, accountID, program, criterionID)
+	t, it, err := s.pendingEvidence(ctx, p, accountID, program, criterionID, id)
 	if err != nil {
 		return nil, err
-	}
-	it, err := s.evidence(ctx, t, criterionID, id)
-	if err != nil {
-		return nil, err
-	}
-	if it.Status != "pending" {
-		return nil, errAlreadyComplete
 	}
 	head, err := s.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)})
 	if absent(err) {
@@ -295,6 +288,23 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	}
 	s.recordOn(ctx, p, t, audit.EvidenceUploaded, map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
 	return &ref, nil
+}
+
+// pendingEvidence authorises completing an upload of a criterion's draft
+// and reads its evidence item, which must still wait for its file.
+func (s *Service) pendingEvidence(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) (*target, *evidenceItem, error) {
+	t, err := s.editable(ctx, p, accountID, program, criterionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	it, err := s.evidence(ctx, t, criterionID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if it.Status != "pending" {
+		return nil, nil, errAlreadyComplete
+	}
+	return t, it, nil
 }
 
 // firstBytes reads the first SniffBytes of the object version ref names,
