@@ -1,6 +1,7 @@
 // Package seed loads the demo data make run starts with: a staff admin, a
-// specialist, and the owner and a user of an importer. Seeding is idempotent:
-// what exists already is left as it is.
+// specialist, the owner and a user of an importer in both programmes, and
+// the owner of an importer in CTPAT Trade Compliance only. Seeding is
+// idempotent: what exists already is left as it is.
 package seed
 
 import (
@@ -37,11 +38,14 @@ var Users = []User{
 	{"scss@portal.example", "Sam Specialist", identity.SCSS},
 	{"owner@importer.example", "Olive Owner", ""},
 	{"user@importer.example", "Uma User", ""},
+	{"owner@compliance.example", "Cora Compliance", ""},
 }
 
-// Run creates every seeded user that does not exist yet, and the importer's
-// organisation and account (owned by owner@importer.example, with
-// user@importer.example as a user, assigned to scss@portal.example). It
+// Run creates every seeded user that does not exist yet, the importer's
+// organisation and account (in CTPAT Security and CTPAT Trade Compliance,
+// owned by owner@importer.example, with user@importer.example as a user,
+// assigned to scss@portal.example), and a Trade Compliance importer's
+// (owned by owner@compliance.example, assigned to scss@portal.example). It
 // returns how many users it created.
 func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, password string) (int, error) {
 	created, err := seedUsers(ctx, users, password)
@@ -65,6 +69,15 @@ func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, p
 			{UserID: ids["owner@importer.example"], Email: "owner@importer.example", Role: accounts.Owner},
 			{UserID: ids["user@importer.example"], Email: "user@importer.example", Role: accounts.User},
 		})
+	if err != nil {
+		return created, err
+	}
+	err = accs.SeedAccount(ctx,
+		accounts.Organization{ID: ComplianceOrgID, Name: "Compliance Example Holdings"},
+		account.Account{ID: ComplianceAccountID, Name: "Compliance Example Imports LLC", EntityType: "importer",
+			Programs: []string{"ctpat_trade_compliance"}, SpecialistID: ids["scss@portal.example"],
+			ReviewDueDate: time.Now().UTC().AddDate(0, 9, 0).Format("2006-01-02")},
+		[]accounts.SeedMember{{UserID: ids["owner@compliance.example"], Email: "owner@compliance.example", Role: accounts.Owner}})
 	return created, err
 }
 
@@ -72,6 +85,12 @@ func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, p
 const (
 	OrgID     = "seed-importer-group"
 	AccountID = "seed-importer-account"
+)
+
+// Fixed ids of the seeded Trade Compliance organisation and account.
+const (
+	ComplianceOrgID     = "seed-compliance-group"
+	ComplianceAccountID = "seed-compliance-account"
 )
 
 func seedUsers(ctx context.Context, users *identity.Service, password string) (int, error) {

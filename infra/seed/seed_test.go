@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/partner-portal/portal/infra/seed"
@@ -38,6 +39,14 @@ func TestSeedIsIdempotent(t *testing.T) {
 	_, ms, err := d.Users.Me(ctx, owner.ID)
 	if err != nil || len(ms) != 1 || ms[0].AccountID != seed.AccountID || ms[0].Role != "owner" {
 		t.Errorf("the seeded owner's memberships = %+v, %v; want owner of the seeded account", ms, err)
+	}
+	tcOwner, _, err := d.Users.FindByEmail(ctx, "owner@compliance.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ms, err = d.Users.Me(ctx, tcOwner.ID)
+	if err != nil || len(ms) != 1 || ms[0].AccountID != seed.ComplianceAccountID || !slices.Equal(ms[0].Programs, []string{"ctpat_trade_compliance"}) {
+		t.Errorf("the seeded Trade Compliance owner's memberships = %+v, %v; want owner of the Trade Compliance account", ms, err)
 	}
 	if _, err := seed.Run(ctx, d.Users, d.Accounts, "short"); err == nil {
 		t.Errorf("seeding with a password the policy refuses = nil error")

@@ -46,6 +46,9 @@ type Account struct {
 	Cycle         int       `dynamodbav:"cycle,omitempty" json:"cycle,omitempty"`
 	// SubmittedAt is when the profile was last submitted for review.
 	SubmittedAt *time.Time `dynamodbav:"submittedAt,omitempty" json:"-"`
+	// CycleDueDate is the due date the security profile's open annual
+	// review answers (ProfileState.CycleDueDate).
+	CycleDueDate string `dynamodbav:"cycleDueDate,omitempty" json:"-"`
 	// Owners counts the members whose role is owner. Every membership write
 	// moves it in the same transaction as the membership (MembershipChange),
 	// on the condition that it exists and that a decrement leaves one owner,

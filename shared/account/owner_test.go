@@ -35,6 +35,8 @@ var owners = []struct {
 	{"CRIT#", true, "shared/profile"},
 	{"VERSION#", true, "shared/profile"},
 	{"DOC#", true, "shared/profile"},
+	{"PROFILESTATE#", true, "shared/account"}, // a programme's profile state (not security's: the account item's)
+	{"PROGRAM#", true, "shared/profile"},      // the items of a programme's profile other than security's
 }
 
 // TestAccountKeysHaveOneOwner reads every string literal of the module's

@@ -1,7 +1,9 @@
-// Package criteria is the catalogue of security criteria a trade account's
-// profile answers, grouped in the twelve categories of the CTPAT Minimum
-// Security Criteria, written in the portal's own words. Each criterion says
-// whether it is a must or a should and which entity types it applies to.
+// Package criteria holds the questionnaires a trade account's profiles
+// answer, one per programme: the security criteria, grouped in the twelve
+// categories of the CTPAT Minimum Security Criteria, and the Trade
+// Compliance criteria (classification, valuation, recordkeeping, …), both
+// written in the portal's own words. Each criterion says whether it is a
+// must or a should and which entity types it applies to.
 package criteria
 
 import "slices"
@@ -12,7 +14,8 @@ type Category struct {
 	Name string `json:"name"`
 }
 
-// Categories are the twelve categories, in the order of the criteria.
+// Categories are the twelve categories of the security questionnaire, in
+// the order of the criteria.
 var Categories = []Category{
 	{"vision", "Security vision and responsibility"},
 	{"risk", "Risk assessment"},
@@ -52,7 +55,8 @@ var (
 	cargoHandlers = append([]string{"importer", "exporter", "foreign_manufacturer", "ftz_operator", "facility_operator"}, carriers...)
 )
 
-// Catalogue is every criterion, in category order.
+// Catalogue is every criterion of the security questionnaire, in category
+// order.
 var Catalogue = []Criterion{
 	{"vision.1", "vision", "A named owner for supply-chain security", "Name the person who answers for the security programme, and show that leadership has approved the programme in writing.", true, nil},
 	{"vision.2", "vision", "A written security policy", "Describe the policy that commits the company to supply-chain security, how often it is reviewed and who signs it off.", true, nil},

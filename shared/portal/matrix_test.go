@@ -56,7 +56,7 @@ func newMatrix(t *testing.T) *matrix {
 		{UserID: m.victim, Email: m.emails["victim"], Role: accounts.User},
 	}
 	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
-		account.Account{ID: m.account, Name: "Matrix Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: m.account, Name: "Matrix Imports", EntityType: "importer", Programs: []string{"ctpat_security", "ctpat_trade_compliance"},
 			SpecialistID: m.ids["scss-assigned"], ReviewDueDate: "2027-01-31"}, members))
 	m.second = "acc2-" + m.ids["owner"][:8]
 	must(t, d.Accounts.SeedAccount(ctx, accounts.Organization{ID: m.org, Name: "Matrix Group"},
@@ -135,6 +135,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		conflict, gone, policy           = 409, 410, 422
 	)
 	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
+	const tc = "ctpat_trade_compliance"
 	session := func(s int) [8]int { return [8]int{unauth, s, s, s, s, s, s, s} }
 	goodSignUp := func(*cell) (string, any) {
 		return "/v1/users", map[string]any{"email": testenv.Email("signup"), "password": matrixPassword, "name": "New Person",
@@ -229,7 +230,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},
 		{"GET /v1/accounts/{accountId}/profile", fixed(acc+"/profile", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
 		{"PUT /v1/accounts/{accountId}/profile/criteria/{criterionId}", func(*cell) (string, any) {
-			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account)
+			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account, "ctpat_security")
 			must(m.t, err)
 			return acc + "/profile/criteria/vision.1", map[string]any{"answer": "yes", "narrative": "matrix", "version": v.Criteria[0].Draft.Version}
 		}, [8]int{unauth, missing, ok, ok, ok, missing, forbid, forbid}},
@@ -249,6 +250,34 @@ func TestRoleRouteMatrix(t *testing.T) {
 
 		{"POST /v1/accounts/{accountId}/annual-reviews", fixed(acc+"/annual-reviews", nil), [8]int{unauth, missing, conflict, conflict, conflict, missing, forbid, forbid}},
 		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+
+		// The same routes on the account's Trade Compliance profile (issue 13,
+		// item 9): the same principals, the same answers; a programme the
+		// account is not in is 404 to all, an unknown one 400 to any session.
+		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer&program="+tc, nil), session(ok)},
+		{"GET /v1/accounts/{accountId}/profile", fixed(acc+"/profile?program="+tc, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"GET /v1/accounts/{accountId}/profile", fixed("/v1/accounts/"+m.second+"/profile?program="+tc, nil), [8]int{unauth, missing, missing, missing, missing, missing, missing, missing}},
+		{"GET /v1/accounts/{accountId}/profile", fixed(acc+"/profile?program=ctpat_customs", nil), session(bad)},
+		{"PUT /v1/accounts/{accountId}/profile/criteria/{criterionId}", func(*cell) (string, any) {
+			v, err := m.d.Profiles.Get(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.account, tc)
+			must(m.t, err)
+			return acc + "/profile/criteria/" + v.Criteria[0].ID + "?program=" + tc, map[string]any{"answer": "yes", "narrative": "matrix", "version": v.Criteria[0].Draft.Version}
+		}, [8]int{unauth, missing, ok, ok, ok, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/profile/submit", fixed(acc+"/profile/submit?program="+tc, nil), [8]int{unauth, missing, policy, policy, policy, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/review", fixed(acc+"/profile/criteria/controls.1/review?program="+tc, map[string]string{"decision": "approve"}),
+			[8]int{unauth, missing, forbid, forbid, forbid, missing, conflict, conflict}},
+		{"GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/versions", fixed(acc+"/profile/criteria/controls.1/versions?program="+tc, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"GET /v1/reviews", fixed("/v1/reviews?status=submitted&program="+tc, nil), [8]int{unauth, forbid, forbid, forbid, forbid, ok, ok, ok}},
+		{"POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence", fixed(acc+"/profile/criteria/controls.1/evidence?program="+tc,
+			map[string]any{"fileName": "controls.pdf", "contentType": "application/pdf", "size": 1000}), [8]int{unauth, missing, created, created, created, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}/complete", fixed(acc+"/profile/criteria/controls.1/evidence/nope/complete?program="+tc, nil),
+			[8]int{unauth, missing, missing, missing, missing, missing, forbid, forbid}},
+		{"GET /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", fixed(acc+"/profile/criteria/controls.1/evidence/nope?program="+tc, nil),
+			[8]int{unauth, missing, missing, missing, missing, missing, missing, missing}},
+		{"DELETE /v1/accounts/{accountId}/profile/criteria/{criterionId}/evidence/{evidenceId}", fixed(acc+"/profile/criteria/controls.1/evidence/nope?program="+tc, nil),
+			[8]int{unauth, missing, missing, missing, missing, missing, forbid, forbid}},
+		{"POST /v1/accounts/{accountId}/annual-reviews", fixed(acc+"/annual-reviews?program="+tc, nil), [8]int{unauth, missing, conflict, conflict, conflict, missing, forbid, forbid}},
+		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents?program="+tc, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
 
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
 		{"GET /sign-up", fixed("/sign-up", nil), all(ok)},

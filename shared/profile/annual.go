@@ -23,23 +23,25 @@ import (
 	"github.com/partner-portal/portal/shared/store"
 )
 
-// OpenAnnualReview starts the next review cycle of an approved profile: each
-// criterion's draft starts from its last approved answer (evidence kept),
-// and the profile is a draft again.
-func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, accountID string) (int, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+// OpenAnnualReview starts the next review cycle of a programme's approved
+// profile: each criterion's draft starts from its last approved answer
+// (evidence kept), and the profile is a draft again. The cycle answers the
+// account's review due date as it stands.
+func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, accountID, program string) (int, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.EditProfile, true)
 	if err != nil {
 		return 0, err
 	}
-	if status(acc) != Approved {
-		return 0, fault.New(fault.Conflict, "review_in_progress", "the annual review opens once the profile is approved; it is "+status(acc))
+	acc := t.acc
+	if t.status() != Approved {
+		return 0, fault.New(fault.Conflict, "review_in_progress", "the annual review opens once the profile is approved; it is "+t.status())
 	}
-	answers, _, err := s.answers(ctx, accountID)
+	answers, _, err := s.answers(ctx, t)
 	if err != nil {
 		return 0, err
 	}
-	next := cycle(acc) + 1
-	accUpd, err := account.StartCycle(s.Store, acc.ID, Approved, Draft, next)
+	next := t.cycle() + 1
+	accUpd, err := account.StartProfileCycle(s.Store, acc, program, Approved, Draft, next)
 	if err != nil {
 		return 0, err
 	}
@@ -48,7 +50,7 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 		if a.Approved == nil {
 			continue
 		}
-		upd, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
+		upd, err := store.TxUpdate(s.Store.Table, t.book.answerKey(acc.ID, id),
 			expression.Set(expression.Name("draft"), expression.Value(map[string]string{"answer": a.Approved.Answer, "narrative": a.Approved.Narrative})).
 				Set(expression.Name("review"), expression.Value(Review{State: ReviewNone})).
 				Set(expression.Name("version"), expression.Value(a.Version+1)), nil)
@@ -65,29 +67,25 @@ func (s *Service) OpenAnnualReview(ctx context.Context, p accounts.Principal, ac
 			return 0, fmt.Errorf("open annual review: %w", err)
 		}
 	}
-	s.record(ctx, p, acc.ID, audit.AnnualReviewOpened, map[string]string{"cycle": fmt.Sprint(next)})
+	s.recordOn(ctx, p, t, audit.AnnualReviewOpened, map[string]string{"cycle": fmt.Sprint(next)})
 	return next, nil
 }
 
 // completeCycle runs when a profile is approved: the cycle's PDF goes to the
-// document library, and an annual review moves the due date on a year (the
-// due-date index follows, since its key is the date).
-func (s *Service) completeCycle(ctx context.Context, acc *account.Account) error {
-	if err := s.storeDocument(ctx, acc); err != nil {
+// document library, and an annual review moves the account's due date on a
+// year from the date the cycle answered (the due-date index follows, since
+// its key is the date). The due date is the account's, one for all its
+// programmes: when the annual reviews of two programmes answer the same
+// date, the first approval moves it and the second finds it moved.
+func (s *Service) completeCycle(ctx context.Context, t *target) error {
+	if err := s.storeDocument(ctx, t); err != nil {
 		return err
 	}
-	if cycle(acc) < 2 {
+	if t.cycle() < 2 {
 		return nil
 	}
-	due, err := time.Parse("2006-01-02", acc.ReviewDueDate)
-	if err != nil {
-		return fmt.Errorf("due date of %s: %w", acc.ID, err)
-	}
-	next := due.AddDate(1, 0, 0).Format("2006-01-02")
-	if err := account.MoveDueDate(ctx, s.Store, acc, next); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-		return fmt.Errorf("move due date: %w", err)
-	}
-	return nil
+	_, err := account.CompleteCycleDueDate(ctx, s.Store, t.acc, t.state)
+	return err
 }
 
 type documentItem struct {
@@ -98,44 +96,46 @@ type documentItem struct {
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 }
 
-// storeDocument renders the approved profile of the account's cycle as a PDF
-// and keeps it in the bucket and the document library.
-func (s *Service) storeDocument(ctx context.Context, acc *account.Account) error {
-	answers, _, err := s.answers(ctx, acc.ID)
+// storeDocument renders the approved profile of the cycle as a PDF and keeps
+// it in the bucket and the document library.
+func (s *Service) storeDocument(ctx context.Context, t *target) error {
+	acc := t.acc
+	answers, _, err := s.answers(ctx, t)
 	if err != nil {
 		return err
 	}
-	pdf, err := RenderPDF(acc, answers, s.Now().UTC())
+	n := t.cycle()
+	pdf, err := RenderPDF(acc, t.book.Questionnaire, n, answers, s.Now().UTC())
 	if err != nil {
 		return err
 	}
-	n := cycle(acc)
-	key := fmt.Sprintf("documents/%s/cycle-%04d.pdf", acc.ID, n)
+	key := t.book.documentObject(acc.ID, n)
 	if _, err := s.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(key),
 		Body: bytes.NewReader(pdf), ContentType: aws.String("application/pdf")}); err != nil {
 		return fmt.Errorf("store document: %w", err)
 	}
-	doc := documentItem{Key: store.Key{PK: account.Partition(acc.ID), SK: fmt.Sprintf("DOC#%04d", n)}, Cycle: n, S3Key: key,
+	doc := documentItem{Key: t.book.documentKey(acc.ID, n), Cycle: n, S3Key: key,
 		Size: int64(len(pdf)), CreatedAt: s.Now().UTC()}
 	return s.Store.Put(ctx, doc, nil)
 }
 
-// RenderPDF writes every criterion's approved answer, narrative and evidence
+// RenderPDF writes, for review cycle n of the account's profile answering
+// questionnaire q, every criterion's approved answer, narrative and evidence
 // names. Text outside Windows-1252 is replaced, as the core PDF fonts cannot
 // show it.
-func RenderPDF(acc *account.Account, answers map[string]*answerItem, at time.Time) ([]byte, error) {
+func RenderPDF(acc *account.Account, q criteria.Questionnaire, n int, answers map[string]*answerItem, at time.Time) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.SetTitle("Security profile of "+acc.Name, true)
+	pdf.SetTitle(q.Title+" of "+acc.Name, true)
 	pdf.SetAuthor("Partner Portal", true)
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
-	pdf.MultiCell(0, 8, tr("Security profile: "+acc.Name), "", "L", false)
+	pdf.MultiCell(0, 8, tr(q.Title+": "+acc.Name), "", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, tr(fmt.Sprintf("%s · entity type %s · review cycle %d · approved %s",
-		acc.OrgName, acc.EntityType, cycle(acc), at.Format("2 January 2006"))), "", "L", false)
+		acc.OrgName, acc.EntityType, n, at.Format("2 January 2006"))), "", "L", false)
 	pdf.Ln(4)
-	for _, c := range criteria.ForEntityType(acc.EntityType) {
+	for _, c := range q.ForEntityType(acc.EntityType) {
 		a := answers[c.ID]
 		if a == nil || a.Approved == nil {
 			continue
@@ -171,19 +171,21 @@ type Document struct {
 	URL       string    `json:"url"`
 }
 
-// Documents lists the account's review-cycle PDFs with short-lived links.
-func (s *Service) Documents(ctx context.Context, p accounts.Principal, accountID string) ([]Document, error) {
-	if _, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View); err != nil {
+// Documents lists the review-cycle PDFs of a programme's profile with
+// short-lived links.
+func (s *Service) Documents(ctx context.Context, p accounts.Principal, accountID, program string) ([]Document, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.View, false)
+	if err != nil {
 		return nil, err
 	}
 	var items []documentItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "DOC#"), false, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", t.book.documentsPrefix()), false, &items); err != nil {
 		return nil, err
 	}
 	out := make([]Document, 0, len(items))
 	for _, it := range items {
 		req, err := s.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key),
-			ResponseContentDisposition: aws.String(ContentDisposition(fmt.Sprintf("security-profile-cycle-%d.pdf", it.Cycle)))},
+			ResponseContentDisposition: aws.String(ContentDisposition(fmt.Sprintf("%s-cycle-%d.pdf", t.book.fileStem(), it.Cycle)))},
 			func(o *s3.PresignOptions) { o.Expires = s.Evidence.DownloadTTL })
 		if err != nil {
 			return nil, err

@@ -75,17 +75,10 @@ type evidenceItem struct {
 	ExpiresAt   int64      `dynamodbav:"expiresAt,omitempty"` // TTL while pending
 }
 
-func evidenceKey(acc, crit, id string) store.Key {
-	return store.Key{PK: account.Partition(acc), SK: "CRIT#" + crit + "#EV#" + id}
-}
-
 // EvidencePrefix starts the key of every evidence object; the profiles
 // function may list the bucket under it (template.yaml), so S3 answers 404,
 // not 403, for a file that has not arrived.
 const EvidencePrefix = "evidence/"
-
-// objectKey is built from ids only, never from the uploaded file's name.
-func objectKey(acc, crit, id string) string { return EvidencePrefix + acc + "/" + crit + "/" + id }
 
 // NewEvidence is a validated upload request.
 type NewEvidence struct {
@@ -147,13 +140,14 @@ type Upload struct {
 // StartUpload records a promised file and returns a presigned POST whose
 // policy pins the key, the content type and the largest size, so S3 itself
 // refuses anything else. A file never completed expires.
-func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, accountID, criterionID string, ne NewEvidence) (string, *Upload, error) {
-	acc, err := s.editable(ctx, p, accountID, criterionID)
+func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, accountID, program, criterionID string, ne NewEvidence) (string, *Upload, error) {
+	t, err := s.editable(ctx, p, accountID, program, criterionID)
 	if err != nil {
 		return "", nil, err
 	}
+	acc := t.acc
 	var existing []evidenceItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(acc.ID), "SK", "CRIT#"+criterionID+"#EV#"), true, &existing); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(acc.ID), "SK", t.book.evidencePrefix(criterionID)), true, &existing); err != nil {
 		return "", nil, err
 	}
 	if len(existing) >= s.Evidence.MaxFiles {
@@ -161,9 +155,9 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 	}
 	id := store.NewID()
 	now := s.Now().UTC()
-	it := evidenceItem{Key: evidenceKey(acc.ID, criterionID, id), Kind: "evidence", CriterionID: criterionID,
+	it := evidenceItem{Key: t.book.evidenceKey(acc.ID, criterionID, id), Kind: "evidence", CriterionID: criterionID,
 		EvidenceRef: EvidenceRef{ID: id, FileName: ne.FileName, ContentType: ne.ContentType, Size: ne.Size},
-		S3Key:       objectKey(acc.ID, criterionID, id), Status: "pending", CreatedBy: p.UserID, CreatedAt: now,
+		S3Key:       t.book.objectKey(acc.ID, criterionID, id), Status: "pending", CreatedBy: p.UserID, CreatedAt: now,
 		ExpiresAt: now.Add(s.Evidence.PendingTTL).Unix()}
 	if err := s.Store.Put(ctx, it, nil); err != nil {
 		return "", nil, err
@@ -181,30 +175,31 @@ func (s *Service) StartUpload(ctx context.Context, p accounts.Principal, account
 	}
 	fields := post.Values
 	fields["Content-Type"] = ne.ContentType
-	s.record(ctx, p, acc.ID, audit.EvidenceUploadStarted, map[string]string{"criterionId": criterionID, "evidenceId": id})
+	s.recordOn(ctx, p, t, audit.EvidenceUploadStarted, map[string]string{"criterionId": criterionID, "evidenceId": id})
 	return id, &Upload{URL: post.URL, Fields: fields}, nil
 }
 
-// editable authorises an edit of the criterion's draft.
-func (s *Service) editable(ctx context.Context, p accounts.Principal, accountID, criterionID string) (*account.Account, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+// editable authorises an edit of the criterion's draft in a programme's
+// profile.
+func (s *Service) editable(ctx context.Context, p accounts.Principal, accountID, program, criterionID string) (*target, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.EditProfile, true)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := criterion(acc, criterionID); err != nil {
+	if _, err := t.criterion(criterionID); err != nil {
 		return nil, err
 	}
-	if status(acc) == Submitted {
+	if t.status() == Submitted {
 		return nil, errUnderReview
 	}
-	return acc, nil
+	return t, nil
 }
 
 var errNoEvidence = fault.New(fault.NotFound, "evidence_not_found", "no such file")
 
-func (s *Service) evidence(ctx context.Context, accountID, criterionID, id string) (*evidenceItem, error) {
+func (s *Service) evidence(ctx context.Context, t *target, criterionID, id string) (*evidenceItem, error) {
 	var it evidenceItem
-	found, err := s.Store.Get(ctx, evidenceKey(accountID, criterionID, id), &it)
+	found, err := s.Store.Get(ctx, t.book.evidenceKey(t.acc.ID, criterionID, id), &it)
 	if err != nil {
 		return nil, err
 	}
@@ -240,16 +235,10 @@ func absent(err error) bool {
 // GET of that very version checks its first bytes carry the type's signature
 // (else the version is deleted and the answer is 422 content_mismatch), and
 // the version id and ETag are recorded with the completion.
-func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (*EvidenceRef, error) {
-	if _, err := s.editable(ctx, p, accountID, criterionID); err != nil {
-		return nil, err
-	}
-	it, err := s.evidence(ctx, accountID, criterionID, id)
+func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) (*EvidenceRef, error) {
+	t, it, err := s.pendingEvidence(ctx, p, accountID, program, criterionID, id)
 	if err != nil {
 		return nil, err
-	}
-	if it.Status != "pending" {
-		return nil, errAlreadyComplete
 	}
 	head, err := s.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)})
 	if absent(err) {
@@ -276,7 +265,7 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	}
 	if !ContentFits(it.ContentType, first, it.Size <= SniffBytes) {
 		s.discard(ctx, it.S3Key, ref.VersionID)
-		s.record(ctx, p, accountID, audit.EvidenceRefused, map[string]string{"criterionId": criterionID, "evidenceId": id, "reason": "content_mismatch"})
+		s.recordOn(ctx, p, t, audit.EvidenceRefused, map[string]string{"criterionId": criterionID, "evidenceId": id, "reason": "content_mismatch"})
 		return nil, errContentMismatch
 	}
 	now := s.Now().UTC()
@@ -297,8 +286,25 @@ func (s *Service) CompleteUpload(ctx context.Context, p accounts.Principal, acco
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, accountID, audit.EvidenceUploaded, map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
+	s.recordOn(ctx, p, t, audit.EvidenceUploaded, map[string]string{"criterionId": criterionID, "evidenceId": id, "versionId": ref.VersionID})
 	return &ref, nil
+}
+
+// pendingEvidence authorises completing an upload of a criterion's draft
+// and reads its evidence item, which must still wait for its file.
+func (s *Service) pendingEvidence(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) (*target, *evidenceItem, error) {
+	t, err := s.editable(ctx, p, accountID, program, criterionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	it, err := s.evidence(ctx, t, criterionID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if it.Status != "pending" {
+		return nil, nil, errAlreadyComplete
+	}
+	return t, it, nil
 }
 
 // firstBytes reads the first SniffBytes of the object version ref names,
@@ -344,15 +350,15 @@ func (s *Service) discard(ctx context.Context, key, versionID string) {
 // DownloadURL returns a short-lived link to the version of a completed file
 // that completion checked, which the browser saves under a safe version of
 // its name ending in its type's extension.
-func (s *Service) DownloadURL(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) (string, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+func (s *Service) DownloadURL(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) (string, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.View, false)
 	if err != nil {
 		return "", err
 	}
-	if _, err := criterion(acc, criterionID); err != nil {
+	if _, err := t.criterion(criterionID); err != nil {
 		return "", err
 	}
-	it, err := s.evidence(ctx, accountID, criterionID, id)
+	it, err := s.evidence(ctx, t, criterionID, id)
 	if err != nil {
 		return "", err
 	}
@@ -391,16 +397,17 @@ func ContentDisposition(name string) string {
 
 // DeleteEvidence removes a file of a draft; files kept in an approved
 // version stay.
-func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, accountID, criterionID, id string) error {
-	if _, err := s.editable(ctx, p, accountID, criterionID); err != nil {
+func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, accountID, program, criterionID, id string) error {
+	t, err := s.editable(ctx, p, accountID, program, criterionID)
+	if err != nil {
 		return err
 	}
-	it, err := s.evidence(ctx, accountID, criterionID, id)
+	it, err := s.evidence(ctx, t, criterionID, id)
 	if err != nil {
 		return err
 	}
 	var a answerItem
-	if _, err := s.Store.Get(ctx, answerKey(accountID, criterionID), &a); err != nil {
+	if _, err := s.Store.Get(ctx, t.book.answerKey(accountID, criterionID), &a); err != nil {
 		return err
 	}
 	if a.Approved != nil && slices.ContainsFunc(a.Approved.Evidence, func(e EvidenceRef) bool { return e.ID == id }) {
@@ -412,6 +419,6 @@ func (s *Service) DeleteEvidence(ctx context.Context, p accounts.Principal, acco
 	if _, err := s.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.Evidence.Bucket), Key: aws.String(it.S3Key)}); err != nil {
 		return fmt.Errorf("delete evidence object: %w", err)
 	}
-	s.record(ctx, p, accountID, audit.EvidenceDeleted, map[string]string{"criterionId": criterionID, "evidenceId": id})
+	s.recordOn(ctx, p, t, audit.EvidenceDeleted, map[string]string{"criterionId": criterionID, "evidenceId": id})
 	return nil
 }

@@ -38,33 +38,42 @@ func (h *Handler) Register(rt *httpapi.Router) {
 }
 
 func (h *Handler) openAnnualReview(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	n, err := h.Profiles.OpenAnnualReview(r.Context(), p, r.PathValue("accountId"))
+	program, err := ProgramParam(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"cycle": n, "status": Draft})
+	n, err := h.Profiles.OpenAnnualReview(r.Context(), p, r.PathValue("accountId"), program)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"program": program, "cycle": n, "status": Draft})
 	return nil
 }
 
 func (h *Handler) documents(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	docs, err := h.Profiles.Documents(r.Context(), p, r.PathValue("accountId"))
+	program, err := ProgramParam(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"documents": docs})
+	docs, err := h.Profiles.Documents(r.Context(), p, r.PathValue("accountId"), program)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"program": program, "documents": docs})
 	return nil
 }
 
 func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	program, perr := ProgramParam(r.URL.Query())
 	var req EvidenceRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
-		return err
+		return invalidTogether(perr, err)
 	}
 	ne, err := req.Validate(h.Profiles.Evidence)
-	if err != nil {
+	if err := invalidTogether(perr, err); err != nil {
 		return err
 	}
-	id, up, err := h.Profiles.StartUpload(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), ne)
+	id, up, err := h.Profiles.StartUpload(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), ne)
 	if err != nil {
 		return err
 	}
@@ -73,7 +82,11 @@ func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, p accounts
 }
 
 func (h *Handler) completeUpload(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	ref, err := h.Profiles.CompleteUpload(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId"))
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	ref, err := h.Profiles.CompleteUpload(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), r.PathValue("evidenceId"))
 	if err != nil {
 		return err
 	}
@@ -82,7 +95,11 @@ func (h *Handler) completeUpload(w http.ResponseWriter, r *http.Request, p accou
 }
 
 func (h *Handler) download(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	u, err := h.Profiles.DownloadURL(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId"))
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	u, err := h.Profiles.DownloadURL(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), r.PathValue("evidenceId"))
 	if err != nil {
 		return err
 	}
@@ -91,7 +108,11 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request, p accounts.Pr
 }
 
 func (h *Handler) deleteEvidence(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	if err := h.Profiles.DeleteEvidence(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), r.PathValue("evidenceId")); err != nil {
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if err := h.Profiles.DeleteEvidence(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), r.PathValue("evidenceId")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -107,20 +128,30 @@ func (h *Handler) with(f principalFunc) httpapi.HandlerFunc {
 }
 
 func (h *Handler) criteria(w http.ResponseWriter, r *http.Request, _ accounts.Principal) error {
+	program, perr := ProgramParam(r.URL.Query())
+	var eterr error
 	et := r.URL.Query().Get("entityType")
-	list := criteria.Catalogue
-	if et != "" {
-		if !slices.Contains(accounts.EntityTypes, et) {
-			return fault.Field("entityType", "must be one of %s", strings.Join(accounts.EntityTypes, ", "))
-		}
-		list = criteria.ForEntityType(et)
+	if et != "" && !slices.Contains(accounts.EntityTypes, et) {
+		eterr = fault.Field("entityType", "must be one of %s", strings.Join(accounts.EntityTypes, ", "))
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"categories": criteria.Categories, "criteria": list})
+	if err := invalidTogether(perr, eterr); err != nil {
+		return err
+	}
+	q, _ := criteria.Of(program)
+	list := q.Criteria
+	if et != "" {
+		list = q.ForEntityType(et)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"program": program, "categories": q.Categories, "criteria": list})
 	return nil
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	v, err := h.Profiles.Get(r.Context(), p, r.PathValue("accountId"))
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	v, err := h.Profiles.Get(r.Context(), p, r.PathValue("accountId"), program)
 	if err != nil {
 		return err
 	}
@@ -154,14 +185,15 @@ func (s SaveRequest) Validate() error {
 }
 
 func (h *Handler) save(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	program, perr := ProgramParam(r.URL.Query())
 	var req SaveRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return invalidTogether(perr, err)
+	}
+	if err := invalidTogether(perr, req.Validate()); err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	cv, err := h.Profiles.Save(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Answer, req.Narrative, *req.Version)
+	cv, err := h.Profiles.Save(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), req.Answer, req.Narrative, *req.Version)
 	if err != nil {
 		return err
 	}
@@ -170,10 +202,14 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request, p accounts.Princi
 }
 
 func (h *Handler) submit(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	if err := h.Profiles.Submit(r.Context(), p, r.PathValue("accountId")); err != nil {
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": Submitted})
+	if err := h.Profiles.Submit(r.Context(), p, r.PathValue("accountId"), program); err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"program": program, "status": Submitted})
 	return nil
 }
 
@@ -199,14 +235,15 @@ func (rr ReviewRequest) Validate() error {
 }
 
 func (h *Handler) review(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	program, perr := ProgramParam(r.URL.Query())
 	var req ReviewRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return invalidTogether(perr, err)
+	}
+	if err := invalidTogether(perr, req.Validate()); err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	cv, err := h.Profiles.Review(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"), req.Decision, strings.TrimSpace(req.Comment))
+	cv, err := h.Profiles.Review(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"), req.Decision, strings.TrimSpace(req.Comment))
 	if err != nil {
 		return err
 	}
@@ -215,7 +252,11 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p accounts.Prin
 }
 
 func (h *Handler) versions(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
-	vs, err := h.Profiles.Versions(r.Context(), p, r.PathValue("accountId"), r.PathValue("criterionId"))
+	program, err := ProgramParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	vs, err := h.Profiles.Versions(r.Context(), p, r.PathValue("accountId"), program, r.PathValue("criterionId"))
 	if err != nil {
 		return err
 	}
@@ -224,13 +265,20 @@ func (h *Handler) versions(w http.ResponseWriter, r *http.Request, p accounts.Pr
 }
 
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, p accounts.Principal) error {
+	program, perr := ProgramParam(r.URL.Query())
 	if st := r.URL.Query().Get("status"); st != "" && st != Submitted {
+		if perr != nil {
+			return invalidTogether(perr, fault.Field("status", "must be submitted"))
+		}
 		return fault.New(fault.Invalid, "invalid_status", "status must be submitted")
 	}
-	q, err := h.Profiles.Queue(r.Context(), p)
+	if perr != nil {
+		return perr
+	}
+	q, err := h.Profiles.Queue(r.Context(), p, program)
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"reviews": q})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"program": program, "reviews": q})
 	return nil
 }

@@ -85,13 +85,6 @@ type versionItem struct {
 	Snapshot
 }
 
-func answerKey(acc, crit string) store.Key {
-	return store.Key{PK: account.Partition(acc), SK: "CRIT#" + crit}
-}
-func versionKey(acc, crit string, n int) store.Key {
-	return store.Key{PK: account.Partition(acc), SK: fmt.Sprintf("VERSION#%s#%06d", crit, n)}
-}
-
 // Authorizer is the accounts' one authorisation point.
 type Authorizer interface {
 	Authorize(ctx context.Context, p accounts.Principal, accountID string, a accounts.Action) (*account.Account, string, error)
@@ -152,43 +145,37 @@ func viewOf(c criteria.Criterion, a *answerItem, evidence []EvidenceRef) Criteri
 // View is the profile as GET …/profile shows it.
 type View struct {
 	AccountID string          `json:"accountId"`
+	Program   string          `json:"program"`
 	Status    string          `json:"status"`
 	Cycle     int             `json:"cycle"`
 	Criteria  []CriterionView `json:"criteria"`
 }
 
-// Get returns the account's profile: every criterion that applies, with its
-// draft, latest approved version and review state. Reads: the account and
-// membership (one batch), then the account's answers (one query).
-func (s *Service) Get(ctx context.Context, p accounts.Principal, accountID string) (*View, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+// Get returns the account's profile of a programme: every criterion of the
+// programme's questionnaire that applies, with its draft, latest approved
+// version and review state. Reads: the account and membership (one batch),
+// the profile's state for a programme other than security (one GetItem),
+// then the profile's answers (one query).
+func (s *Service) Get(ctx context.Context, p accounts.Principal, accountID, program string) (*View, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.View, true)
 	if err != nil {
 		return nil, err
 	}
-	answers, evidence, err := s.answers(ctx, accountID)
+	answers, evidence, err := s.answers(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	v := &View{AccountID: acc.ID, Status: status(acc), Cycle: cycle(acc), Criteria: []CriterionView{}}
-	for _, c := range criteria.ForEntityType(acc.EntityType) {
+	v := &View{AccountID: t.acc.ID, Program: program, Status: t.status(), Cycle: t.cycle(), Criteria: []CriterionView{}}
+	for _, c := range t.book.ForEntityType(t.acc.EntityType) {
 		v.Criteria = append(v.Criteria, viewOf(c, answers[c.ID], evidence[c.ID]))
 	}
 	return v, nil
 }
 
-func status(acc *account.Account) string {
-	if acc.ProfileStatus == "" {
-		return Draft
-	}
-	return acc.ProfileStatus
-}
-
-func cycle(acc *account.Account) int { return max(acc.Cycle, 1) }
-
 // criterionEvidence reads the completed evidence of one criterion.
-func (s *Service) criterionEvidence(ctx context.Context, accountID, criterionID string) ([]EvidenceRef, error) {
+func (s *Service) criterionEvidence(ctx context.Context, t *target, criterionID string) ([]EvidenceRef, error) {
 	var items []evidenceItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "CRIT#"+criterionID+"#EV#"), true, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(t.acc.ID), "SK", t.book.evidencePrefix(criterionID)), true, &items); err != nil {
 		return nil, err
 	}
 	var out []EvidenceRef
@@ -200,12 +187,12 @@ func (s *Service) criterionEvidence(ctx context.Context, accountID, criterionID 
 	return out, nil
 }
 
-// answers reads every answer of the account and its completed evidence, in
-// one query (both live under CRIT#), strongly consistent: a member reloading
-// after a save, a submission checking for gaps, a reviewer closing the review
-// all see every write before them.
-func (s *Service) answers(ctx context.Context, accountID string) (map[string]*answerItem, map[string][]EvidenceRef, error) {
-	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", account.Partition(accountID), "SK", "CRIT#"))
+// answers reads every answer of the profile and its completed evidence, in
+// one query (both live under the programme's CRIT#), strongly consistent: a
+// member reloading after a save, a submission checking for gaps, a reviewer
+// closing the review all see every write before them.
+func (s *Service) answers(ctx context.Context, t *target) (map[string]*answerItem, map[string][]EvidenceRef, error) {
+	items, err := s.Store.QueryItemsConsistent(ctx, store.KeyPrefix("PK", account.Partition(t.acc.ID), "SK", t.book.answersPrefix()))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read answers: %w", err)
 	}
@@ -238,30 +225,21 @@ func splitAnswers(items []map[string]types.AttributeValue) (map[string]*answerIt
 var (
 	errUnderReview     = fault.New(fault.Conflict, "under_review", "the profile is under review; edits wait until the specialist returns it")
 	errVersionConflict = fault.New(fault.Conflict, "version_conflict", "someone saved this criterion since you loaded it; reload and try again")
-	errNoCriterion     = fault.New(fault.NotFound, "criterion_not_found", "no such criterion for this account's entity type")
+	errNoCriterion     = fault.New(fault.NotFound, "criterion_not_found", "no such criterion in this programme for this account's entity type")
 )
-
-// criterion returns the catalogue entry if it applies to the account.
-func criterion(acc *account.Account, id string) (criteria.Criterion, error) {
-	c, ok := criteria.Get(id)
-	if !ok || !c.AppliesTo(acc.EntityType) {
-		return criteria.Criterion{}, errNoCriterion
-	}
-	return c, nil
-}
 
 // Save writes a member's draft answer. version is the draft version the
 // member last read: a stale one is 409 version_conflict and nothing is lost.
-func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, criterionID, answer, narrative string, version int) (*CriterionView, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, program, criterionID, answer, narrative string, version int) (*CriterionView, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.EditProfile, true)
 	if err != nil {
 		return nil, err
 	}
-	c, err := criterion(acc, criterionID)
+	c, err := t.criterion(criterionID)
 	if err != nil {
 		return nil, err
 	}
-	if status(acc) == Submitted {
+	if t.status() == Submitted {
 		return nil, errUnderReview
 	}
 	now := s.Now().UTC()
@@ -283,15 +261,15 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 			Set(expression.Name("draft.narrative"), expression.Value(narrative))
 	}
 	var after answerItem
-	err = s.Store.Update(ctx, answerKey(accountID, criterionID), upd, &cond, &after)
+	err = s.Store.Update(ctx, t.book.answerKey(accountID, criterionID), upd, &cond, &after)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, errVersionConflict
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, accountID, audit.ProfileAnswerSaved, map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
-	evidence, err := s.criterionEvidence(ctx, accountID, criterionID)
+	s.recordOn(ctx, p, t, audit.ProfileAnswerSaved, map[string]string{"criterionId": criterionID, "version": fmt.Sprint(after.Version)})
+	evidence, err := s.criterionEvidence(ctx, t, criterionID)
 	if err != nil {
 		return nil, err
 	}
@@ -299,24 +277,25 @@ func (s *Service) Save(ctx context.Context, p accounts.Principal, accountID, cri
 	return &cv, nil
 }
 
-// Submit hands the profile to the specialist once every required criterion
-// is answered; the assigned specialist (or the shared pool) is emailed.
-func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID string) error {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.EditProfile)
+// Submit hands a programme's profile to the specialist once every required
+// criterion is answered; the assigned specialist (or the shared pool) is
+// emailed.
+func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID, program string) error {
+	t, err := s.open(ctx, p, accountID, program, accounts.EditProfile, true)
 	if err != nil {
 		return err
 	}
-	if status(acc) == Submitted {
+	if t.status() == Submitted {
 		return errUnderReview
 	}
-	answers, evidence, err := s.answers(ctx, accountID)
+	answers, evidence, err := s.answers(ctx, t)
 	if err != nil {
 		return err
 	}
-	if err := missingAnswers(acc, answers); err != nil {
+	if err := missingAnswers(t, answers); err != nil {
 		return err
 	}
-	items, err := s.submitItems(acc, answers, evidence, s.Now().UTC())
+	items, err := s.submitItems(t, answers, evidence, s.Now().UTC())
 	if err != nil {
 		return err
 	}
@@ -328,16 +307,16 @@ func (s *Service) Submit(ctx context.Context, p accounts.Principal, accountID st
 			return fmt.Errorf("submit: %w", err)
 		}
 	}
-	s.record(ctx, p, acc.ID, audit.ProfileSubmitted, nil)
-	s.announceSubmission(ctx, acc)
+	s.recordOn(ctx, p, t, audit.ProfileSubmitted, nil)
+	s.announceSubmission(ctx, t)
 	return nil
 }
 
 // missingAnswers refuses a submission that leaves a required criterion
 // unanswered, naming each one.
-func missingAnswers(acc *account.Account, answers map[string]*answerItem) error {
+func missingAnswers(t *target, answers map[string]*answerItem) error {
 	var missing []fault.Detail
-	for _, c := range criteria.ForEntityType(acc.EntityType) {
+	for _, c := range t.book.ForEntityType(t.acc.EntityType) {
 		if a, ok := answers[c.ID]; c.Required && (!ok || a.Draft.Answer == "") {
 			missing = append(missing, fault.Detail{Field: c.ID, Message: c.Title + " is not answered"})
 		}
@@ -348,11 +327,12 @@ func missingAnswers(acc *account.Account, answers map[string]*answerItem) error 
 	return nil
 }
 
-// submitItems are the writes of a submission: the account enters the review
-// queues (once: the condition refuses a second submission), and every
-// criterion not already approved as it stands waits for review.
-func (s *Service) submitItems(acc *account.Account, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
-	accUpd, err := account.SubmitForReview(s.Store, acc, Submitted, now)
+// submitItems are the writes of a submission: the profile enters its
+// programme's review queues (once: the condition refuses a second
+// submission), and every criterion not already approved as it stands waits
+// for review.
+func (s *Service) submitItems(t *target, answers map[string]*answerItem, evidence map[string][]EvidenceRef, now time.Time) ([]types.TransactWriteItem, error) {
+	accUpd, err := account.SubmitProfile(s.Store, t.acc, t.book.Program, Submitted, now)
 	if err != nil {
 		return nil, err
 	}
@@ -363,7 +343,7 @@ func (s *Service) submitItems(acc *account.Account, answers map[string]*answerIt
 		if a.Review.State == ReviewApproved && a.Approved != nil && sameAnswer(draft, *a.Approved) {
 			continue
 		}
-		u, err := store.TxUpdate(s.Store.Table, answerKey(acc.ID, id),
+		u, err := store.TxUpdate(s.Store.Table, t.book.answerKey(t.acc.ID, id),
 			expression.Set(expression.Name("review"), expression.Value(Review{State: ReviewPending})), nil)
 		if err != nil {
 			return nil, err
@@ -376,7 +356,8 @@ func (s *Service) submitItems(acc *account.Account, answers map[string]*answerIt
 // announceSubmission emails the assigned specialist, or the shared pool
 // when there is none (or the specialist cannot be read). The submission
 // stands whether or not the email goes.
-func (s *Service) announceSubmission(ctx context.Context, acc *account.Account) {
+func (s *Service) announceSubmission(ctx context.Context, t *target) {
+	acc := t.acc
 	to := s.PoolMail
 	if acc.SpecialistID != "" {
 		if sp, err := s.Specialist(ctx, acc.SpecialistID); err == nil {
@@ -384,7 +365,7 @@ func (s *Service) announceSubmission(ctx context.Context, acc *account.Account) 
 		}
 	}
 	if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "profile_submitted", Data: map[string]any{
-		"AccountName": acc.Name, "OrgName": acc.OrgName, "Pool": acc.SpecialistID == "",
+		"AccountName": acc.Name, "OrgName": acc.OrgName, "Pool": acc.SpecialistID == "", "Profile": t.book.Title,
 		"Link": s.PortalURL + "/v1/accounts/" + acc.ID + "/profile",
 	}}); err != nil {
 		s.Log.ErrorContext(ctx, "submission email not sent", "account_id", acc.ID, "err", err.Error())
@@ -396,9 +377,10 @@ func sameAnswer(a, b Snapshot) bool {
 		func(x, y EvidenceRef) bool { return x.ID == y.ID })
 }
 
-// QueueEntry is one account waiting for review.
+// QueueEntry is one account's profile waiting for review.
 type QueueEntry struct {
 	AccountID    string     `json:"accountId"`
+	Program      string     `json:"program"`
 	Name         string     `json:"name"`
 	OrgName      string     `json:"organizationName"`
 	EntityType   string     `json:"entityType"`
@@ -406,32 +388,32 @@ type QueueEntry struct {
 	SubmittedAt  *time.Time `json:"submittedAt"`
 }
 
-func queueEntries(accs []account.Account) []QueueEntry {
-	out := make([]QueueEntry, 0, len(accs))
-	for _, a := range accs {
-		out = append(out, QueueEntry{AccountID: a.ID, Name: a.Name, OrgName: a.OrgName, EntityType: a.EntityType,
+func queueEntries(subs []account.Submission) []QueueEntry {
+	out := make([]QueueEntry, 0, len(subs))
+	for _, a := range subs {
+		out = append(out, QueueEntry{AccountID: a.AccountID, Program: a.Program, Name: a.Name, OrgName: a.OrgName, EntityType: a.EntityType,
 			SpecialistID: a.SpecialistID, SubmittedAt: a.SubmittedAt})
 	}
 	return out
 }
 
-// Queue lists the accounts waiting for review, oldest first: a specialist's
-// own and the shared pool; for an admin, all.
-func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry, error) {
+// Queue lists a programme's profiles waiting for review, oldest first: a
+// specialist's own and the shared pool; for an admin, all.
+func (s *Service) Queue(ctx context.Context, p accounts.Principal, program string) ([]QueueEntry, error) {
 	if !p.Staff() {
 		return nil, accounts.Decide(p, accounts.Review, true, "")
 	}
-	var accs []account.Account
+	var accs []account.Submission
 	switch p.StaffRole {
 	case identity.Admin:
-		all, err := account.Submitted(ctx, s.Store)
+		all, err := account.SubmittedProfiles(ctx, s.Store, program)
 		if err != nil {
 			return nil, err
 		}
 		accs = all
 	case identity.SCSS:
 		for _, specialist := range []string{p.UserID, ""} { // own queue, then the shared pool
-			part, err := account.InQueue(ctx, s.Store, specialist)
+			part, err := account.ProfilesInQueue(ctx, s.Store, program, specialist)
 			if err != nil {
 				return nil, err
 			}
@@ -451,23 +433,23 @@ func (s *Service) Queue(ctx context.Context, p accounts.Principal) ([]QueueEntry
 // see the account). An approval writes an immutable version in the same
 // transaction as the state change. When every criterion is decided the
 // profile leaves the queue and the AO and POCs get one email.
-func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, criterionID, decision, comment string) (*CriterionView, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.Review)
+func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, program, criterionID, decision, comment string) (*CriterionView, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.Review, true)
 	if err != nil {
 		return nil, err
 	}
-	c, err := criterion(acc, criterionID)
+	c, err := t.criterion(criterionID)
 	if err != nil {
 		return nil, err
 	}
-	a, evidence, err := s.pendingAnswer(ctx, acc, criterionID)
+	a, evidence, err := s.pendingAnswer(ctx, t, criterionID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC()
 	var items []types.TransactWriteItem
 	if decision == "approve" {
-		items, a, err = s.approveWrites(acc, a, evidence, p.UserID, comment, now)
+		items, a, err = s.approveWrites(t, a, evidence, p.UserID, comment, now)
 	} else {
 		items, a, err = s.returnWrites(a, comment)
 	}
@@ -480,8 +462,8 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 		}
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	s.record(ctx, p, accountID, map[string]string{"approve": audit.ReviewApproved, "return": audit.ReviewReturned}[decision], map[string]string{"criterionId": criterionID})
-	if err := s.finishIfDecided(ctx, acc); err != nil {
+	s.recordOn(ctx, p, t, map[string]string{"approve": audit.ReviewApproved, "return": audit.ReviewReturned}[decision], map[string]string{"criterionId": criterionID})
+	if err := s.finishIfDecided(ctx, t); err != nil {
 		return nil, err
 	}
 	cv := viewOf(c, &a, evidence)
@@ -490,11 +472,11 @@ func (s *Service) Review(ctx context.Context, p accounts.Principal, accountID, c
 
 // pendingAnswer reads a criterion's answer and completed evidence, refusing
 // unless the profile is submitted and the criterion waits for review.
-func (s *Service) pendingAnswer(ctx context.Context, acc *account.Account, criterionID string) (answerItem, []EvidenceRef, error) {
-	if status(acc) != Submitted {
+func (s *Service) pendingAnswer(ctx context.Context, t *target, criterionID string) (answerItem, []EvidenceRef, error) {
+	if t.status() != Submitted {
 		return answerItem{}, nil, fault.New(fault.Conflict, "not_submitted", "the profile is not submitted for review")
 	}
-	answers, evidence, err := s.answers(ctx, acc.ID)
+	answers, evidence, err := s.answers(ctx, t)
 	if err != nil {
 		return answerItem{}, nil, err
 	}
@@ -508,15 +490,15 @@ func (s *Service) pendingAnswer(ctx context.Context, acc *account.Account, crite
 // approveWrites are the writes that approve a: a new immutable version, and
 // the answer's review state and latest approval, conditional on the answer
 // being as the reviewer read it. It returns a as it stands after them.
-func (s *Service) approveWrites(acc *account.Account, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
+func (s *Service) approveWrites(t *target, a answerItem, evidence []EvidenceRef, reviewerID, comment string, now time.Time) ([]types.TransactWriteItem, answerItem, error) {
 	snap := a.Draft
 	snap.Evidence = evidence
-	snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, reviewerID, &now, cycle(acc)
+	snap.Version, snap.ReviewerID, snap.ApprovedAt, snap.Cycle = a.Approvals+1, reviewerID, &now, t.cycle()
 	if snap.Evidence == nil {
 		snap.Evidence = []EvidenceRef{}
 	}
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
-	put, err := store.TxPut(s.Store.Table, versionItem{Key: versionKey(acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
+	put, err := store.TxPut(s.Store.Table, versionItem{Key: t.book.versionKey(t.acc.ID, a.CriterionID, snap.Version), CriterionID: a.CriterionID, Snapshot: snap}, &notExists)
 	if err != nil {
 		return nil, a, err
 	}
@@ -550,8 +532,9 @@ func (s *Service) returnWrites(a answerItem, comment string) ([]types.TransactWr
 // answers again after the decision was written, so of two reviewers deciding
 // the last two criteria at once the later one sees both; the conditional
 // update closes the review once.
-func (s *Service) finishIfDecided(ctx context.Context, acc *account.Account) error {
-	answers, _, err := s.answers(ctx, acc.ID)
+func (s *Service) finishIfDecided(ctx context.Context, t *target) error {
+	acc := t.acc
+	answers, _, err := s.answers(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -570,7 +553,7 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *account.Account) err
 	if returned > 0 {
 		outcome = Returned
 	}
-	err = account.CloseReview(ctx, s.Store, acc.ID, Submitted, outcome)
+	err = account.CloseProfileReview(ctx, s.Store, acc.ID, t.book.Program, Submitted, outcome)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil // another reviewer closed it
 	}
@@ -578,13 +561,13 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *account.Account) err
 		return err
 	}
 	if outcome == Approved {
-		if err := s.completeCycle(ctx, acc); err != nil {
+		if err := s.completeCycle(ctx, t); err != nil {
 			return err
 		}
 	}
 	for _, to := range acc.Contacts {
 		if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "review_outcome", Data: map[string]any{
-			"AccountName": acc.Name, "Outcome": outcome, "Approved": approved, "Returned": returned,
+			"AccountName": acc.Name, "Outcome": outcome, "Approved": approved, "Returned": returned, "Profile": t.book.Title,
 		}}); err != nil {
 			s.Log.ErrorContext(ctx, "review outcome email not sent", "account_id", acc.ID, "err", err.Error())
 		}
@@ -592,17 +575,18 @@ func (s *Service) finishIfDecided(ctx context.Context, acc *account.Account) err
 	return nil
 }
 
-// Versions lists every approved version of a criterion, newest first.
-func (s *Service) Versions(ctx context.Context, p accounts.Principal, accountID, criterionID string) ([]Snapshot, error) {
-	acc, _, err := s.Access.Authorize(ctx, p, accountID, accounts.View)
+// Versions lists every approved version of a criterion of a programme's
+// profile, newest first.
+func (s *Service) Versions(ctx context.Context, p accounts.Principal, accountID, program, criterionID string) ([]Snapshot, error) {
+	t, err := s.open(ctx, p, accountID, program, accounts.View, false)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := criterion(acc, criterionID); err != nil {
+	if _, err := t.criterion(criterionID); err != nil {
 		return nil, err
 	}
 	var items []versionItem
-	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", "VERSION#"+criterionID+"#"), false, &items); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyPrefix("PK", account.Partition(accountID), "SK", t.book.versionsPrefix(criterionID)), false, &items); err != nil {
 		return nil, err
 	}
 	out := make([]Snapshot, 0, len(items))
@@ -610,6 +594,16 @@ func (s *Service) Versions(ctx context.Context, p accounts.Principal, accountID,
 		out = append(out, it.Snapshot)
 	}
 	return out, nil
+}
+
+// recordOn records an action on a programme's profile: its details name
+// the programme.
+func (s *Service) recordOn(ctx context.Context, p accounts.Principal, t *target, action string, details map[string]string) {
+	if details == nil {
+		details = map[string]string{}
+	}
+	details["program"] = t.book.Program
+	s.record(ctx, p, t.acc.ID, action, details)
 }
 
 func (s *Service) record(ctx context.Context, p accounts.Principal, accountID, action string, details map[string]string) {

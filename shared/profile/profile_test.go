@@ -27,6 +27,7 @@ type env struct {
 	account                                   string
 	owner, user, scss, otherSCSS, admin, peer string // tokens
 	ownerEmail, scssEmail                     string
+	peerID, peerEmail, otherSCSSID            string
 }
 
 func newEnv(t testing.TB) *env {
@@ -45,23 +46,23 @@ func newEnvWith(t testing.TB, prepare func(*portal.Deps)) *env {
 		email, id := testenv.Person(t, d, prefix, role)
 		return email, id, testenv.SignIn(t, base, email, pw)
 	}
-	var ownerID, userID, scssID, peerID, peerEmail, userEmail string
+	var ownerID, userID, scssID, userEmail string
 	e.ownerEmail, ownerID, e.owner = person("owner", "")
 	userEmail, userID, e.user = person("user", "")
 	e.scssEmail, scssID, e.scss = person("scss", identity.SCSS)
-	_, _, e.otherSCSS = person("scss2", identity.SCSS)
+	_, e.otherSCSSID, e.otherSCSS = person("scss2", identity.SCSS)
 	_, _, e.admin = person("admin", identity.Admin)
-	peerEmail, peerID, e.peer = person("peer", "")
+	e.peerEmail, e.peerID, e.peer = person("peer", "")
 	e.account = "acc-" + ownerID[:10]
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "org-" + ownerID[:10], Name: "Profile Group"},
-		account.Account{ID: e.account, Name: "Profile Imports", EntityType: "importer", Programs: []string{"ctpat_security"},
+		account.Account{ID: e.account, Name: "Profile Imports", EntityType: "importer", Programs: []string{"ctpat_security", "ctpat_trade_compliance"},
 			SpecialistID: scssID, ReviewDueDate: "2027-05-31"},
 		[]accounts.SeedMember{{UserID: ownerID, Email: e.ownerEmail, Role: accounts.Owner}, {UserID: userID, Email: userEmail, Role: accounts.User}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Accounts.SeedAccount(ctx, accounts.Organization{ID: "peer-" + ownerID[:10], Name: "Peer Group"},
 		account.Account{ID: "peer-" + e.account, Name: "Peer Imports", EntityType: "importer", Programs: []string{"ctpat_security"}, ReviewDueDate: "2027-05-31"},
-		[]accounts.SeedMember{{UserID: peerID, Email: peerEmail, Role: accounts.Owner}}); err != nil {
+		[]accounts.SeedMember{{UserID: e.peerID, Email: e.peerEmail, Role: accounts.Owner}}); err != nil {
 		t.Fatal(err)
 	}
 	return e
