@@ -37,41 +37,7 @@ type OwnedAccount struct {
 // account as it will be stored: a new id, in the organisation founded or
 // joined.
 func (s *Service) OpenItems(ctx context.Context, oa OwnedAccount) (*account.Account, []types.TransactWriteItem, error) {
-	var fields problems
-	org := &Organization{ID: oa.OrgID, Name: oa.OrgName, CreatedAt: s.Now().UTC()}
-	if oa.OrgID != "" {
-		found, err := s.organization(ctx, oa.OrgID)
-		switch {
-		case fault.Is(err, fault.NotFound):
-			fields.Add("organizationId", "is not an organisation")
-		case err != nil:
-			return nil, nil, err
-		default:
-			org = found
-		}
-	}
-	if oa.SpecialistID != "" {
-		sp, err := s.Users.Get(ctx, oa.SpecialistID)
-		switch {
-		case fault.Is(err, fault.NotFound) || err == nil && sp.StaffRole != identity.SCSS:
-			fields.Add("specialistId", "is not a Supply Chain Security Specialist")
-		case err != nil:
-			return nil, nil, err
-		}
-	}
-	if err := fields.Err(); err != nil {
-		return nil, nil, err
-	}
-	exists, notExists := expression.AttributeExists(expression.Name(store.AttrPK)), expression.AttributeNotExists(expression.Name(store.AttrPK))
-	var orgItem types.TransactWriteItem
-	var err error
-	if oa.OrgID != "" {
-		orgItem, err = store.TxCheck(s.Store.Table, orgKey(org.ID), exists)
-	} else {
-		org.ID = store.NewID()
-		org.Key = orgKey(org.ID)
-		orgItem, err = store.TxPut(s.Store.Table, org, &notExists)
-	}
+	org, orgItem, err := s.openOrganization(ctx, oa)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,6 +45,7 @@ func (s *Service) OpenItems(ctx context.Context, oa OwnedAccount) (*account.Acco
 		ID: store.NewID(), OrgID: org.ID, OrgName: org.Name, Name: oa.Name, EntityType: oa.EntityType, Programs: oa.Programs,
 		SpecialistID: oa.SpecialistID, ReviewDueDate: oa.ReviewDueDate, CreatedAt: s.Now().UTC(),
 	}
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	putAcc, err := account.CreateOwned(s.Store.Table, acc, oa.OwnerEmail)
 	if err != nil {
 		return nil, nil, err
@@ -99,4 +66,44 @@ func (s *Service) OpenItems(ctx context.Context, oa OwnedAccount) (*account.Acco
 		return nil, nil, fmt.Errorf("open account: %w", err)
 	}
 	return acc, []types.TransactWriteItem{orgItem, putAcc, putSum, member, mirror}, nil
+}
+
+// openOrganization checks what oa names — the organisation joined, the
+// specialist — and returns the organisation the account goes in with its
+// transaction item: a put of a new one, or a check that the one joined
+// still exists. Both wrong is one 400 naming both.
+func (s *Service) openOrganization(ctx context.Context, oa OwnedAccount) (*Organization, types.TransactWriteItem, error) {
+	var fields problems
+	org := &Organization{ID: store.NewID(), Name: oa.OrgName, CreatedAt: s.Now().UTC()}
+	if oa.OrgID != "" {
+		found, err := s.organization(ctx, oa.OrgID)
+		switch {
+		case fault.Is(err, fault.NotFound):
+			fields.Add("organizationId", "is not an organisation")
+		case err != nil:
+			return nil, types.TransactWriteItem{}, err
+		default:
+			org = found
+		}
+	}
+	if oa.SpecialistID != "" {
+		sp, err := s.Users.Get(ctx, oa.SpecialistID)
+		switch {
+		case fault.Is(err, fault.NotFound) || err == nil && sp.StaffRole != identity.SCSS:
+			fields.Add("specialistId", "is not a Supply Chain Security Specialist")
+		case err != nil:
+			return nil, types.TransactWriteItem{}, err
+		}
+	}
+	if err := fields.Err(); err != nil {
+		return nil, types.TransactWriteItem{}, err
+	}
+	if oa.OrgID != "" {
+		item, err := store.TxCheck(s.Store.Table, orgKey(org.ID), expression.AttributeExists(expression.Name(store.AttrPK)))
+		return org, item, err
+	}
+	org.Key = orgKey(org.ID)
+	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
+	item, err := store.TxPut(s.Store.Table, org, &notExists)
+	return org, item, err
 }
