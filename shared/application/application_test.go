@@ -70,6 +70,8 @@ func TestApplicationJourney(t *testing.T) {
 		t.Fatalf("the approval mail = %+v", mails[len(mails)-1])
 	}
 
+	// The applicant signs in again, as they would after the mail.
+	tok = testenv.SignIn(t, e.url, email, testenv.Password)
 	me := e.must(e.call("GET", "/v1/me", tok, nil), 200).JSON()
 	ms := me["memberships"].([]any)
 	if len(ms) != 1 {
