@@ -230,7 +230,7 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 	s.record(ctx, p, acc.ID, audit.Event{Action: audit.OwnerChangeRequested, Details: map[string]string{"requestId": req.ID, "newOwner": a.NewOwner.Email}})
 	data := map[string]any{"AccountName": acc.Name, "OrgName": acc.OrgName, "Applicant": p.Name, "ApplicantEmail": p.Email,
 		"NewOwner": a.NewOwner.Name, "NewOwnerEmail": a.NewOwner.Email, "FiledAt": now.Format("2 January 2006, 15:04 UTC"),
-		"AccountURL": s.PortalURL + "/accounts/" + url.PathEscape(acc.ID)}
+		"AccountURL": s.PortalURL + "/accounts/" + url.PathEscape(acc.ID) + "/owner-change"}
 	for _, m := range members {
 		if m.Role != Owner {
 			continue

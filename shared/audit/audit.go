@@ -59,6 +59,11 @@ const (
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
 
+	// Programme applications.
+	ApplicationSubmitted = "application_submitted"
+	ApplicationApproved  = "application_approved"
+	ApplicationRejected  = "application_rejected"
+
 	// The security profile, its evidence and its review.
 	ProfileAnswerSaved    = "profile_answer_saved"
 	ProfileSubmitted      = "profile_submitted"

@@ -2,7 +2,9 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
+	programme "github.com/partner-portal/portal/shared/application"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
@@ -122,6 +125,34 @@ func application() map[string]any {
 	}
 }
 
+// programmeApplication is a valid programme application for a company with
+// an EIN of its own.
+func programmeApplication() map[string]any {
+	return map[string]any{
+		"programs": []string{"ctpat_security"},
+		"company": map[string]any{"legalName": "Matrix Applicant LLC", "ein": fmt.Sprintf("12-%07d", rand.IntN(10_000_000)), "entityType": "importer",
+			"address": map[string]string{"street1": "1 Harbor Way", "city": "Oakland", "state": "CA", "postalCode": "94607", "country": "US"},
+			"phone":   "+1 510 555 0100"},
+		"contact":     map[string]string{"name": "Casey Contact", "email": testenv.Email("contact"), "phone": "+1 510 555 0101"},
+		"attestation": true,
+	}
+}
+
+// fileApplication files a programme application as principal p and
+// returns its id.
+func (m *matrix) fileApplication(p string) string {
+	m.t.Helper()
+	var req programme.Request
+	raw, err := json.Marshal(programmeApplication())
+	must(m.t, err)
+	must(m.t, json.Unmarshal(raw, &req))
+	fl, err := req.Validate()
+	must(m.t, err)
+	app, err := m.d.Applications.Submit(context.Background(), accounts.Principal{UserID: m.ids[p], Email: m.emails[p]}, fl)
+	must(m.t, err)
+	return app.ID
+}
+
 // TestRoleRouteMatrix sends every route of template.yaml as every kind of
 // principal and checks each status. A route of the template without a row
 // fails the test, so a new route must say who may use it.
@@ -212,6 +243,15 @@ func TestRoleRouteMatrix(t *testing.T) {
 			must(m.t, err)
 			return "/v1/owner-change-requests/" + req.ID + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/applications", func(*cell) (string, any) { return "/v1/applications", programmeApplication() },
+			[8]int{unauth, created, created, created, created, forbid, forbid, forbid}},
+		{"GET /v1/applications/mine", fixed("/v1/applications/mine", nil), session(ok)},
+		{"GET /v1/applications", fixed("/v1/applications?status=pending", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"GET /v1/applications/{id}", func(*cell) (string, any) { return "/v1/applications/" + m.fileApplication("owner"), nil },
+			[8]int{unauth, missing, missing, missing, ok, ok, ok, ok}},
+		{"POST /v1/applications/{id}/decision", func(*cell) (string, any) {
+			return "/v1/applications/" + m.fileApplication("member") + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"POST /v1/jobs/annual-review-reminders", fixed("/v1/jobs/annual-review-reminders", map[string]string{"asOf": "2026-01-01"}),
 			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"GET /v1/freezes", fixed("/v1/freezes", nil), all(ok)},

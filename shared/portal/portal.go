@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 
 	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/application"
 	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/delivery"
@@ -58,6 +59,8 @@ type Deps struct {
 	Reminder   *reminder.Job
 	Notices    *notice.Service
 	Throttle   *throttle.Limiter
+	// Applications are the programme applications (the accounts function).
+	Applications *application.Service
 
 	auth     *authfn.Function
 	reset    *resetfn.Function
@@ -111,6 +114,7 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
 	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
 	d.MailEvents = &delivery.Events{List: d.Delivery}
+	d.Applications = d.accounts.Applications
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"time"
 
@@ -366,7 +367,7 @@ func (s *Service) announceSubmission(ctx context.Context, t *target) {
 	}
 	if err := s.Mail.Send(ctx, mail.Message{To: to, Template: "profile_submitted", Data: map[string]any{
 		"AccountName": acc.Name, "OrgName": acc.OrgName, "Pool": acc.SpecialistID == "", "Profile": t.book.Title,
-		"Link": s.PortalURL + "/v1/accounts/" + acc.ID + "/profile",
+		"Link": s.PortalURL + "/reviews/" + url.PathEscape(acc.ID),
 	}}); err != nil {
 		s.Log.ErrorContext(ctx, "submission email not sent", "account_id", acc.ID, "err", err.Error())
 	}

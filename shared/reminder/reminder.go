@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,7 +316,7 @@ func (j *Job) release(ctx context.Context, acc, due string, threshold int, to st
 func (j *Job) send(ctx context.Context, acc account.Account, to, due string, threshold int) error {
 	return j.Mail.Send(ctx, mail.Message{To: to, Template: "review_reminder", Data: map[string]any{
 		"AccountName": acc.Name, "DueDate": due, "Days": abs(threshold), "Before": threshold < 0, "OnDay": threshold == 0,
-		"Link": j.PortalURL + "/sign-in",
+		"Link": j.PortalURL + "/accounts/" + url.PathEscape(acc.ID) + "/profile",
 	}})
 }
 

@@ -45,6 +45,12 @@ var owned = []struct {
 	{"AUDIT#", []string{"audit"}, "audit event"},
 	{"SUPPRESS", []string{"delivery"}, "suppressed address"},
 	{"HEALTH", []string{"store"}, "health probe"},
+	{"APPLICATION#", []string{"application"}, "programme application; the sort key of an applicant's list entry"},
+	{"APPLICATION", []string{"application"}, "programme application"},
+	{"APPLICATIONS#", []string{"application"}, "the GSI1 partition of the programme applications with a status"},
+	{"APPLICANT#", []string{"application"}, "an applicant's list of programme applications"},
+	{"APPLOCK#", []string{"application"}, "open programme application of a company identifier and programme"},
+	{"APPLOCK", []string{"application"}, "open programme application of a company identifier and programme"},
 	// The account-side items (organisation, account, invitation, criterion
 	// answers, reminders, due dates, queues …) have their own rows.
 }

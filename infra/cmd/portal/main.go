@@ -64,6 +64,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := seed.Application(ctx, deps.Users, deps.Applications, seedPassword); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", ":"+port)
 	if err != nil {
 		return err

@@ -1,7 +1,8 @@
 // Package accountsfn builds the accounts function: organisations, trade
 // accounts, links, invitations, account users, the account audit, the
-// reminder run and the notices. It links the password policy (invitees sign
-// up here) but not S3, evidence or the PDF library.
+// reminder run and the notices, and the programme applications. It links
+// the password policy (invitees sign up here) but not S3, evidence or the
+// PDF library.
 package accountsfn
 
 import (
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/application"
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
@@ -40,6 +42,9 @@ type Function struct {
 	Users    *identity.Service
 	Accounts *accounts.Service
 	Reminder *reminder.Job
+	// Applications are the programme applications, decided here because
+	// approving one opens an account.
+	Applications *application.Service
 }
 
 // Build makes the services on p.
@@ -48,14 +53,17 @@ func Build(p apifn.Parts, s Settings) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Function{
+	f := &Function{
 		Parts: p,
 		Users: users,
 		Accounts: &accounts.Service{Store: p.Store, Users: users, Delivery: p.Delivery, Mail: p.Mail, Audit: p.Audit,
 			PortalURL: p.PortalURL, Now: p.Now, Log: p.Log},
 		Reminder: &reminder.Job{Store: p.Store, Mail: p.Mail, Suppressed: p.Delivery, Config: s.Reminder,
 			PortalURL: p.PortalURL, Log: p.Log, Sleep: time.Sleep},
-	}, nil
+	}
+	f.Applications = &application.Service{Store: p.Store, Users: users, Accounts: f.Accounts, Mail: p.Mail, Audit: p.Audit,
+		PortalURL: p.PortalURL, Now: p.Now, Log: p.Log}
+	return f, nil
 }
 
 // Routes are the function's routes.
@@ -64,6 +72,7 @@ func (f *Function) Routes() *httpapi.Router {
 	(&accounts.Handler{Accounts: f.Accounts, Sessions: f.Sessions, Audit: f.Audit, Limiter: f.Throttle}).Register(rt)
 	(&reminder.Handler{Job: f.Reminder, AdminOnly: accounts.AdminOnly(f.Sessions)}).Register(rt)
 	(&notice.Handler{Notices: f.Notices, Sessions: f.Sessions}).Register(rt)
+	(&application.Handler{Applications: f.Applications, Sessions: f.Sessions}).Register(rt)
 	return rt
 }
 
