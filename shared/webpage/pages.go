@@ -32,6 +32,13 @@ func Routes() (*httpapi.Router, error) {
 	// one button; one who is not signed in signs in first or signs up from
 	// the invitation.
 	rt.HandleHTTP("GET /accept-invitation", p.static("accept-invitation.html"))
+	// Asks for a reset link through POST /v1/password-resets.
+	rt.HandleHTTP("GET /forgot-password", p.static("forgot-password.html"))
+	// The page the reset email links to: the user's three security
+	// questions (GET /v1/password-resets/{token}) and a new password, sent
+	// to POST /v1/password-resets/{token}; a link that no longer works
+	// offers to send a new one.
+	rt.HandleHTTP("GET /reset-password", p.static("reset-password.html"))
 	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(ServeAsset))
 	return rt, nil
 }
@@ -44,7 +51,7 @@ type pages struct {
 // static serves the page file, which takes no data.
 func (p pages) static(file string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		Render(w, r, p.t, file, http.StatusOK, nil)
+		render(w, r, p.t, file, nil)
 	})
 }
 
@@ -53,5 +60,5 @@ func (p pages) static(file string) http.Handler {
 // never goes into the HTML); without one it asks for the address to send a
 // new link to.
 func (p pages) verifyEmail(w http.ResponseWriter, r *http.Request) {
-	Render(w, r, p.t, "verify-email.html", http.StatusOK, struct{ HasToken bool }{r.URL.Query().Has("token")})
+	render(w, r, p.t, "verify-email.html", struct{ HasToken bool }{r.URL.Query().Has("token")})
 }

@@ -45,16 +45,14 @@ func Headers(w http.ResponseWriter) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// Render executes the named template of t with data and writes it as a page
-// with the given status.
-func Render(w http.ResponseWriter, r *http.Request, t *template.Template, name string, status int, data any) {
+// render executes the named template of t with data and writes it as a page.
+func render(w http.ResponseWriter, r *http.Request, t *template.Template, name string, data any) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		httpapi.WriteError(w, r, fault.Wrap(fault.Internal, "internal", "something went wrong on our side", err))
 		return
 	}
 	Headers(w)
-	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
 
