@@ -1,5 +1,5 @@
 // Command password-reset is the Lambda function for the forgotten-password
-// journey: reset-link emails, the security questions, the reset page, and
+// journey's API: reset-link emails, the security questions, the reset, and
 // signed-in password and security-answer changes.
 package main
 

@@ -25,7 +25,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "web: configuration:", err)
 		os.Exit(1)
 	}
+	routes, err := webpage.Routes()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "web:", err)
+		os.Exit(1)
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
-	h := httpapi.Middleware(log, webpage.Routes())
+	h := httpapi.Middleware(log, routes)
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

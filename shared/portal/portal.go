@@ -66,6 +66,7 @@ type Deps struct {
 	reset    *resetfn.Function
 	accounts *accountsfn.Function
 	profiles *profilesfn.Function
+	web      *httpapi.Router
 }
 
 // NewLogger returns the JSON logger every function logs through.
@@ -111,6 +112,9 @@ func (d *Deps) build(now func() time.Time) error {
 	if d.profiles, err = profilesfn.Build(p, d.Config.profiles(), d.S3); err != nil {
 		return err
 	}
+	if d.web, err = webpage.Routes(); err != nil {
+		return err
+	}
 	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
 	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
 	d.MailEvents = &delivery.Events{List: d.Delivery}
@@ -136,7 +140,7 @@ func Functions() []Function {
 		{Name: "password-reset", LogicalID: "PasswordResetFunction", Routes: func(d *Deps) *httpapi.Router { return d.reset.Routes() }},
 		{Name: "accounts", LogicalID: "AccountsFunction", Routes: func(d *Deps) *httpapi.Router { return d.accounts.Routes() }},
 		{Name: "profiles", LogicalID: "ProfilesFunction", Routes: func(d *Deps) *httpapi.Router { return d.profiles.Routes() }},
-		{Name: "web", LogicalID: "WebFunction", Routes: func(*Deps) *httpapi.Router { return webpage.Routes() }},
+		{Name: "web", LogicalID: "WebFunction", Routes: func(d *Deps) *httpapi.Router { return d.web }},
 	}
 }
 

@@ -20,15 +20,14 @@ type Handler struct {
 	Limiter identity.Limiter
 }
 
-// Register mounts the routes on rt.
+// Register mounts the routes on rt: the JSON API only. The pages of the
+// journey, /forgot-password and /reset-password, are the web function's.
 func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/password-resets", h.Limiter.Wrap("password-reset", h.request))
 	rt.Handle("GET /v1/password-resets/{token}", h.questions)
 	rt.Handle("POST /v1/password-resets/{token}", h.confirm)
 	rt.Handle("POST /v1/me/password", h.Sessions.Require(h.changePassword))
 	rt.Handle("PUT /v1/me/security-answers", h.Sessions.Require(h.changeAnswers))
-	rt.HandleHTTP("GET /reset-password", http.HandlerFunc(h.resetPage))
-	rt.HandleHTTP("GET /forgot-password", http.HandlerFunc(h.forgotPage))
 }
 
 func client(r *http.Request) identity.Client {

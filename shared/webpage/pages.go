@@ -1,55 +1,64 @@
 package webpage
 
 import (
-	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 
 	"github.com/partner-portal/portal/shared/httpapi"
 )
 
-// Routes are the routes of the web function: the sign-in, sign-up,
-// email-confirmation and invitation pages and the pages' own assets. They
-// need no AWS service, so the function links none.
-func Routes() *httpapi.Router {
+// Routes are the routes of the web function: the pages anyone may open and
+// the pages' own assets. The pages hold no data of the request: their
+// modules read a link's token from the address and call the JSON API, so
+// the function needs no AWS service and links none. The error is a page
+// that does not parse.
+func Routes() (*httpapi.Router, error) {
+	t, err := parse()
+	if err != nil {
+		return nil, fmt.Errorf("parse pages: %w", err)
+	}
+	p := pages{t}
 	rt := httpapi.NewRouter()
-	rt.HandleHTTP("GET /sign-in", http.HandlerFunc(SignIn))
-	rt.HandleHTTP("GET /sign-up", http.HandlerFunc(SignUp))
-	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(VerifyEmail))
-	rt.HandleHTTP("GET /accept-invitation", http.HandlerFunc(AcceptInvitation))
+	// Signs in through POST /v1/sessions (whose answer sets the cookie) and
+	// shows who is signed in.
+	rt.HandleHTTP("GET /sign-in", p.static("sign-in.html"))
+	// Creates a user through POST /v1/users, with the password rules and the
+	// security questions the API lists.
+	rt.HandleHTTP("GET /sign-up", p.static("sign-up.html"))
+	// The page the verification email links to.
+	rt.HandleHTTP("GET /verify-email", http.HandlerFunc(p.verifyEmail))
+	// The page the invitation email links to: a signed-in user accepts with
+	// one button; one who is not signed in signs in first or signs up from
+	// the invitation.
+	rt.HandleHTTP("GET /accept-invitation", p.static("accept-invitation.html"))
+	// Asks for a reset link through POST /v1/password-resets.
+	rt.HandleHTTP("GET /forgot-password", p.static("forgot-password.html"))
+	// The page the reset email links to: the user's three security
+	// questions (GET /v1/password-resets/{token}) and a new password, sent
+	// to POST /v1/password-resets/{token}; a link that no longer works
+	// offers to send a new one.
+	rt.HandleHTTP("GET /reset-password", p.static("reset-password.html"))
 	rt.HandleHTTP("GET /assets/{file}", http.HandlerFunc(ServeAsset))
-	return rt
+	return rt, nil
 }
 
-//go:embed pages/*.html
-var pageFS embed.FS
-
-var pages = template.Must(Parse(pageFS, "pages/*.html"))
-
-// SignIn serves GET /sign-in: a page that signs in through POST /v1/sessions
-// (the session cookie is set by that answer) and shows who is signed in.
-func SignIn(w http.ResponseWriter, r *http.Request) {
-	Render(w, r, pages, "sign-in.html", http.StatusOK, nil)
+// pages are the parsed pages of the web function.
+type pages struct {
+	t *template.Template
 }
 
-// SignUp serves GET /sign-up: the form that creates a user through
-// POST /v1/users, with the password rules and the security questions the
-// API lists.
-func SignUp(w http.ResponseWriter, r *http.Request) {
-	Render(w, r, pages, "sign-up.html", http.StatusOK, nil)
+// static serves the page file, which takes no data.
+func (p pages) static(file string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		render(w, r, p.t, file, nil)
+	})
 }
 
-// VerifyEmail serves GET /verify-email, the page the verification email
-// links to. With a token it offers one button that confirms the address
-// (the script, not the page, reads the token: it never goes into the HTML);
-// without one it asks for the address to send a new link to.
-func VerifyEmail(w http.ResponseWriter, r *http.Request) {
-	Render(w, r, pages, "verify-email.html", http.StatusOK, struct{ HasToken bool }{r.URL.Query().Has("token")})
-}
-
-// AcceptInvitation serves GET /accept-invitation?token=…, the page the
-// invitation email links to: a signed-in user accepts with one button; one
-// who is not signed in signs in first or signs up from the invitation.
-func AcceptInvitation(w http.ResponseWriter, r *http.Request) {
-	Render(w, r, pages, "accept-invitation.html", http.StatusOK, nil)
+// verifyEmail serves GET /verify-email. With a token it offers one button
+// that confirms the address (the script, not the page, reads the token: it
+// never goes into the HTML); without one it asks for the address to send a
+// new link to.
+func (p pages) verifyEmail(w http.ResponseWriter, r *http.Request) {
+	render(w, r, p.t, "verify-email.html", struct{ HasToken bool }{r.URL.Query().Has("token")})
 }

@@ -1,13 +1,14 @@
-// Package webpage holds what the portal's few HTML pages share: their
-// security headers, their own stylesheet and scripts (no third-party
-// resources), and rendering through html/template.
+// Package webpage serves the web function's routes: the portal's HTML
+// pages, with their security headers, and their own stylesheet and scripts
+// (no third-party resources). The pages are static HTML whose ES
+// modules call the JSON API from the browser; html/template only assembles
+// them from the fragments they share.
 package webpage
 
 import (
 	"bytes"
 	"embed"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"path"
 
@@ -18,18 +19,13 @@ import (
 //go:embed assets/*
 var assetFS embed.FS
 
-//go:embed partials/*.html
-var partialFS embed.FS
+//go:embed pages/*.html partials/*.html
+var pageFS embed.FS
 
-// Parse parses a package's pages (the files of fsys matching patterns)
-// together with the fragments several pages share, such as the
-// "sign-up-fields" of /sign-up and /accept-invitation.
-func Parse(fsys fs.FS, patterns ...string) (*template.Template, error) {
-	t, err := template.New("").ParseFS(partialFS, "partials/*.html")
-	if err != nil {
-		return nil, err
-	}
-	return t.ParseFS(fsys, patterns...)
+// parse parses the pages together with the fragments several pages share,
+// such as the "sign-up-fields" of /sign-up and /accept-invitation.
+func parse() (*template.Template, error) {
+	return template.New("").ParseFS(pageFS, "partials/*.html", "pages/*.html")
 }
 
 // CSP is the Content-Security-Policy of every page: only the portal's own
@@ -49,27 +45,34 @@ func Headers(w http.ResponseWriter) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// Render executes the named template of t with data and writes it as a page
-// with the given status.
-func Render(w http.ResponseWriter, r *http.Request, t *template.Template, name string, status int, data any) {
+// render executes the named template of t with data and writes it as a page.
+func render(w http.ResponseWriter, r *http.Request, t *template.Template, name string, data any) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		httpapi.WriteError(w, r, fault.Wrap(fault.Internal, "internal", "something went wrong on our side", err))
 		return
 	}
 	Headers(w)
-	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
 
-var assetTypes = map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+// assetType is the Content-Type of an asset file ending in ext, or "".
+func assetType(ext string) string {
+	switch ext {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	}
+	return ""
+}
 
 // ServeAsset serves GET /assets/{file}: the pages' own CSS and JavaScript.
 func ServeAsset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	b, err := assetFS.ReadFile("assets/" + name)
-	ct, known := assetTypes[path.Ext(name)]
-	if err != nil || !known {
+	ct := assetType(path.Ext(name))
+	if err != nil || ct == "" {
 		httpapi.WriteError(w, r, fault.New(fault.NotFound, "not_found", "no such file"))
 		return
 	}

@@ -1,7 +1,7 @@
 // Package resetfn builds the password-reset function: the emailed link, the
-// security questions, the reset page and its assets, and the signed-in
-// password and security-answer changes. It links the password policy but not
-// S3, evidence or the PDF library.
+// security questions, the reset itself, and the signed-in password and
+// security-answer changes (the pages are the web function's). It links the
+// password policy but not S3, evidence or the PDF library.
 package resetfn
 
 import (
