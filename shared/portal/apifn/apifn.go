@@ -94,10 +94,10 @@ func FromBase(base *lambdaenv.Base, s Settings) (Parts, error) {
 
 // NewHandler builds a Lambda function's handler from the environment: read
 // reads its own settings (before the Parts, so that one error names every
-// variable that is missing or malformed), routes builds its services and
-// routes on the Parts.
-func NewHandler[S interface{ API() Settings }](ctx context.Context, read func(*config.Env) (S, error),
-	routes func(*lambdaenv.Base, Parts, S) (*httpapi.Router, error)) (http.Handler, error) {
+// variable that is missing or malformed), build makes its services on the
+// Parts, and their routes are served.
+func NewHandler[S interface{ API() Settings }, F interface{ Routes() *httpapi.Router }](ctx context.Context,
+	read func(*config.Env) (S, error), build func(*lambdaenv.Base, Parts, S) (F, error)) (http.Handler, error) {
 	base, err := lambdaenv.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -107,11 +107,17 @@ func NewHandler[S interface{ API() Settings }](ctx context.Context, read func(*c
 	if err := errors.Join(serr, err); err != nil {
 		return nil, err
 	}
-	rt, err := routes(base, p, s)
+	f, err := build(base, p, s)
 	if err != nil {
 		return nil, err
 	}
-	return p.Handler(rt), nil
+	return p.Handler(f.Routes()), nil
+}
+
+// OnParts adapts a function's Build, which needs only the Parts and its
+// settings, to NewHandler.
+func OnParts[S, F any](build func(Parts, S) (F, error)) func(*lambdaenv.Base, Parts, S) (F, error) {
+	return func(_ *lambdaenv.Base, p Parts, s S) (F, error) { return build(p, s) }
 }
 
 // Handler wraps a function's routes in the middleware every function runs:

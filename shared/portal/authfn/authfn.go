@@ -12,7 +12,6 @@ import (
 	"github.com/partner-portal/portal/shared/health"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
-	"github.com/partner-portal/portal/shared/lambdaenv"
 	"github.com/partner-portal/portal/shared/portal/apifn"
 	"github.com/partner-portal/portal/shared/strength"
 )
@@ -54,11 +53,5 @@ func (f *Function) Routes() *httpapi.Router {
 
 // New builds the Lambda function's handler from the environment.
 func New(ctx context.Context) (http.Handler, error) {
-	return apifn.NewHandler(ctx, SettingsFrom, func(_ *lambdaenv.Base, p apifn.Parts, s Settings) (*httpapi.Router, error) {
-		f, err := Build(p, s)
-		if err != nil {
-			return nil, err
-		}
-		return f.Routes(), nil
-	})
+	return apifn.NewHandler(ctx, SettingsFrom, apifn.OnParts(Build))
 }

@@ -80,11 +80,7 @@ func (f *Function) Routes() *httpapi.Router {
 
 // New builds the Lambda function's handler from the environment.
 func New(ctx context.Context) (http.Handler, error) {
-	return apifn.NewHandler(ctx, SettingsFrom, func(base *lambdaenv.Base, p apifn.Parts, s Settings) (*httpapi.Router, error) {
-		f, err := Build(p, s, NewS3(base.AWS, s))
-		if err != nil {
-			return nil, err
-		}
-		return f.Routes(), nil
+	return apifn.NewHandler(ctx, SettingsFrom, func(base *lambdaenv.Base, p apifn.Parts, s Settings) (*Function, error) {
+		return Build(p, s, NewS3(base.AWS, s))
 	})
 }

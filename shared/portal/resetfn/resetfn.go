@@ -11,7 +11,6 @@ import (
 	"github.com/partner-portal/portal/shared/config"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
-	"github.com/partner-portal/portal/shared/lambdaenv"
 	"github.com/partner-portal/portal/shared/portal/apifn"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/strength"
@@ -57,11 +56,5 @@ func (f *Function) Routes() *httpapi.Router {
 
 // New builds the Lambda function's handler from the environment.
 func New(ctx context.Context) (http.Handler, error) {
-	return apifn.NewHandler(ctx, SettingsFrom, func(_ *lambdaenv.Base, p apifn.Parts, s Settings) (*httpapi.Router, error) {
-		f, err := Build(p, s)
-		if err != nil {
-			return nil, err
-		}
-		return f.Routes(), nil
-	})
+	return apifn.NewHandler(ctx, SettingsFrom, apifn.OnParts(Build))
 }
