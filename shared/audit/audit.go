@@ -59,6 +59,14 @@ const (
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
 
+	// The authority's staff (shared/staff), and account administration.
+	StaffInvited       = "staff_invited"
+	StaffJoined        = "staff_joined"
+	StaffRoleChanged   = "staff_role_changed"
+	StaffRemoved       = "staff_removed"
+	AccountEdited      = "account_edited"
+	SpecialistAssigned = "specialist_assigned"
+
 	// The security profile, its evidence and its review.
 	ProfileAnswerSaved    = "profile_answer_saved"
 	ProfileSubmitted      = "profile_submitted"
