@@ -14,6 +14,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -41,9 +42,18 @@ type Entry struct {
 	NameSK string `dynamodbav:"nameSK,omitempty" json:"-"`
 }
 
+// maxKey bounds the folded name in a sort key, in bytes: a compatibility
+// decomposition can make a short name long, and a key holds 1 KiB.
+const maxKey = 400
+
 // For is the entry of the item id named name, in the owner's partition.
 func For(partition, name, id string) Entry {
-	return Entry{NamePK: partition, NameSK: Fold(name) + "#" + id}
+	folded := Fold(name)
+	for len(folded) > maxKey {
+		_, size := utf8.DecodeLastRuneInString(folded)
+		folded = folded[:len(folded)-size]
+	}
+	return Entry{NamePK: partition, NameSK: folded + "#" + id}
 }
 
 // Move sets e as the item's entry in upd: a renamed item moves in the index
@@ -55,12 +65,14 @@ func Move(upd expression.UpdateBuilder, e Entry) expression.UpdateBuilder {
 // folds are letters that no canonical decomposition takes apart.
 var folds = strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l", "đ", "d", "ð", "d", "þ", "th", "ı", "i")
 
-// Fold is the form names are indexed and looked up in: compatibility
-// decomposition (NFKD) without the combining marks, lower case, a few
-// letters spelled out, and runs of white space made one space.
+// Fold is the form names are indexed and looked up in: lower case,
+// compatibility decomposition (NFKD) without the combining marks, lower
+// case again (a decomposition may yield a capital), a few letters spelled
+// out, and runs of white space made one space. Folding a folded name
+// changes nothing.
 func Fold(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFKD.String(s) {
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
 		if !unicode.Is(unicode.Mn, r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
