@@ -33,11 +33,6 @@ type Account struct {
 	store.Key
 	GSI3PK        string    `dynamodbav:"GSI3PK,omitempty" json:"-"`
 	GSI3SK        string    `dynamodbav:"GSI3SK,omitempty" json:"-"`
-	// QueueKey is the account's review queue (GSI2) while it waits for
-	// review: read, so that a new specialist's queue can take it over.
-	QueueKey string `dynamodbav:"GSI2PK,omitempty" json:"-"`
-	// Entry files the account in the staff's directory by name.
-	nameindex.Entry
 	ID            string    `dynamodbav:"id" json:"id"`
 	OrgID         string    `dynamodbav:"orgId" json:"organizationId"`
 	OrgName       string    `dynamodbav:"orgName" json:"organizationName"`
@@ -58,6 +53,11 @@ type Account struct {
 	// so no race can leave the account without an owner. It is nil on
 	// accounts made before it existed: CountOwners gives them one.
 	Owners *int `dynamodbav:"owners,omitempty" json:"-"`
+	// QueueKey is the account's review queue (GSI2) while it waits for
+	// review: read, so that a new specialist's queue can take it over.
+	QueueKey string `dynamodbav:"GSI2PK,omitempty" json:"-"`
+	// Entry files the account in the staff's directory by name.
+	nameindex.Entry
 }
 
 // partitionPrefix starts the partition key of every account's items.

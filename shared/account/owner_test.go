@@ -35,6 +35,11 @@ var owners = []struct {
 	{"CRIT#", true, "shared/profile"},
 	{"VERSION#", true, "shared/profile"},
 	{"DOC#", true, "shared/profile"},
+	{"NAMES#ACCOUNT", false, "shared/account"}, // the accounts' partition of the name index
+	{"NAMES#ORG", false, "shared/accounts"},    // the organisations'
+	{"NameIndex", false, "shared/nameindex"},
+	{"namePK", false, "shared/nameindex"},
+	{"nameSK", false, "shared/nameindex"},
 }
 
 // TestAccountKeysHaveOneOwner reads every string literal of the module's

@@ -84,6 +84,7 @@ func orgKey(id string) store.Key { return store.Key{PK: "ORG#" + id, SK: "ORG"} 
 
 // orgDirectory is the name-index partition of every organisation.
 const orgDirectory = "NAMES#ORG"
+
 func summaryKey(org, acc string) store.Key {
 	return store.Key{PK: "ORG#" + org, SK: account.Partition(acc)}
 }

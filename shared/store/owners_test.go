@@ -45,6 +45,10 @@ var owned = []struct {
 	{"AUDIT#", []string{"audit"}, "audit event"},
 	{"SUPPRESS", []string{"delivery"}, "suppressed address"},
 	{"HEALTH", []string{"store"}, "health probe"},
+	{"STAFFINVITE#", []string{"staff"}, "staff invitation and its address's pointer"},
+	{"STAFFINVITE", []string{"staff"}, "staff invitation"},
+	{"ADMINS", []string{"identity"}, "admins counter"},
+	{"STAFF", []string{"identity"}, "the staff list's GSI1 partition of staff users"},
 	// The account-side items (organisation, account, invitation, criterion
 	// answers, reminders, due dates, queues …) have their own rows.
 }
