@@ -61,17 +61,29 @@ func (s *Service) FindOrganizations(ctx context.Context, p Principal, q Lookup) 
 		page.NextCursor = next
 	}
 	for _, o := range found {
-		if p.StaffRole == identity.SCSS {
-			// One query of the organisation and a batch of its accounts.
-			if _, err := s.GetOrganization(ctx, p, o.ID); fault.Is(err, fault.NotFound) {
-				continue
-			} else if err != nil {
-				return page, err
-			}
+		sees, err := s.seesOrganizationByID(ctx, p, o.ID)
+		if err != nil {
+			return page, err
 		}
-		page.Organizations = append(page.Organizations, o)
+		if sees {
+			page.Organizations = append(page.Organizations, o)
+		}
 	}
 	return page, nil
+}
+
+// seesOrganizationByID reports whether staff member p sees the
+// organisation: an admin every one, a specialist those with an account they
+// see (one query of the organisation and a batch of its accounts).
+func (s *Service) seesOrganizationByID(ctx context.Context, p Principal, orgID string) (bool, error) {
+	if p.StaffRole == identity.Admin {
+		return true, nil
+	}
+	_, err := s.GetOrganization(ctx, p, orgID)
+	if fault.Is(err, fault.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // AccountsPage is one page of accounts found.
