@@ -16,7 +16,7 @@ import (
 func TestSeedApplication(t *testing.T) {
 	d := testenv.Deps(t)
 	ctx := context.Background()
-	if _, err := seed.Run(ctx, d.Users, d.Accounts, seed.DefaultPassword); err != nil {
+	if _, err := seed.Run(ctx, d.Users, d.Staff, d.Accounts, seed.DefaultPassword); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {

@@ -1,7 +1,9 @@
 // Package seed loads the demo data make run starts with: a staff admin, a
 // specialist, the owner and a user of an importer in both programmes, and
-// the owner of an importer in CTPAT Trade Compliance only. Seeding is
-// idempotent: what exists already is left as it is.
+// the owner of an importer in CTPAT Trade Compliance only. The staff come the
+// way a deployment's do: the admin from the bootstrap invitation, the
+// specialist from the admin's invitation, each signed up from it (without
+// the mail). Seeding is idempotent: what exists already is left as it is.
 package seed
 
 import (
@@ -11,8 +13,8 @@ import (
 
 	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
-	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/staff"
 )
 
 // DefaultPassword is every seeded user's password when SEED_PASSWORD is unset.
@@ -47,8 +49,8 @@ var Users = []User{
 // assigned to scss@portal.example), and a Trade Compliance importer's
 // (owned by owner@compliance.example, assigned to scss@portal.example). It
 // returns how many users it created.
-func Run(ctx context.Context, users *identity.Service, accs *accounts.Service, password string) (int, error) {
-	created, err := seedUsers(ctx, users, password)
+func Run(ctx context.Context, users *identity.Service, staffs *staff.Service, accs *accounts.Service, password string) (int, error) {
+	created, err := seedUsers(ctx, users, staffs, password)
 	if err != nil {
 		return created, err
 	}
@@ -93,23 +95,50 @@ const (
 	ComplianceAccountID = "seed-compliance-account"
 )
 
-func seedUsers(ctx context.Context, users *identity.Service, password string) (int, error) {
-	created := 0
+func seedUsers(ctx context.Context, users *identity.Service, staffs *staff.Service, password string) (int, error) {
+	created, adminID := 0, ""
 	for _, su := range Users {
-		nu, err := identity.SignUpRequest{Email: su.Email, Password: password, Name: su.Name, SecurityAnswers: Answers}.Validate()
-		if err != nil {
+		// The password must pass the policy whether or not the user exists.
+		if err := users.CheckPolicy(&identity.User{Email: su.Email, Name: su.Name}, password); err != nil {
 			return created, fmt.Errorf("seed %s: %w", su.Email, err)
 		}
-		nu.StaffRole = su.Role
-		_, err = users.SignUp(ctx, nu, identity.Client{UserAgent: "seed"})
+		u, found, err := users.FindByEmail(ctx, su.Email)
 		switch {
-		case err == nil:
-			created++
-		case fault.Is(err, fault.Conflict):
-			// already there
-		default:
+		case err != nil:
 			return created, fmt.Errorf("seed %s: %w", su.Email, err)
+		case !found:
+			if u, err = seedUser(ctx, users, staffs, su, adminID, password); err != nil {
+				return created, fmt.Errorf("seed %s: %w", su.Email, err)
+			}
+			created++
+		}
+		if su.Role == identity.Admin {
+			adminID = u.ID
 		}
 	}
 	return created, nil
+}
+
+// seedUser creates one seeded user: staff through their invitation (the
+// first admin's from the bootstrap, later staff's from that admin), trade
+// partners as confirmed users.
+func seedUser(ctx context.Context, users *identity.Service, staffs *staff.Service, su User, adminID, password string) (*identity.User, error) {
+	nu, err := identity.SignUpRequest{Email: su.Email, Password: password, Name: su.Name, SecurityAnswers: Answers}.Validate()
+	if err != nil {
+		return nil, err
+	}
+	c := identity.Client{UserAgent: "seed"}
+	if su.Role == "" {
+		return users.SignUp(ctx, nu, c)
+	}
+	var iss *staff.Issued
+	if adminID == "" {
+		iss, err = staffs.Bootstrap(ctx, su.Email)
+	} else {
+		iss, err = staffs.Issue(ctx, adminID, su.Email, su.Role)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return staffs.SignUp(ctx, iss.Token, staff.SignUpRequest{Name: su.Name, Password: password, SecurityAnswers: Answers}, c)
 }

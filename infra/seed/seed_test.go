@@ -7,6 +7,7 @@ import (
 
 	"github.com/partner-portal/portal/infra/seed"
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/identity"
 )
 
@@ -15,11 +16,11 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 func TestSeedIsIdempotent(t *testing.T) {
 	d := testenv.Deps(t)
 	ctx := context.Background()
-	n, err := seed.Run(ctx, d.Users, d.Accounts, seed.DefaultPassword)
+	n, err := seed.Run(ctx, d.Users, d.Staff, d.Accounts, seed.DefaultPassword)
 	if err != nil || n != len(seed.Users) {
 		t.Fatalf("first seed = %d, %v; want %d users", n, err, len(seed.Users))
 	}
-	n, err = seed.Run(ctx, d.Users, d.Accounts, seed.DefaultPassword)
+	n, err = seed.Run(ctx, d.Users, d.Staff, d.Accounts, seed.DefaultPassword)
 	if err != nil || n != 0 {
 		t.Fatalf("second seed = %d, %v; want nothing new", n, err)
 	}
@@ -30,6 +31,18 @@ func TestSeedIsIdempotent(t *testing.T) {
 		}
 		if u.StaffRole != su.Role {
 			t.Errorf("%s has role %q; want %q", su.Email, u.StaffRole, su.Role)
+		}
+	}
+	// The staff came through their invitations: listed as staff, one admin
+	// counted, and each joined from an invitation.
+	staffUsers, _, err := (identity.Staff{Store: d.Store}).List(ctx, "", 10)
+	if n, cerr := (identity.Staff{Store: d.Store}).Admins(ctx); err != nil || cerr != nil || len(staffUsers) != 2 || n != 1 {
+		t.Errorf("seeded staff = %d listed, %d admins counted (%v %v); want 2 and 1", len(staffUsers), n, err, cerr)
+	}
+	for _, u := range staffUsers {
+		page, err := d.Audit.ForUser(ctx, u.ID, "", 10)
+		if err != nil || !slices.ContainsFunc(page.Events, func(e audit.Event) bool { return e.Action == audit.StaffJoined }) {
+			t.Errorf("%s has no staff_joined event: %+v %v", u.Email, page.Events, err)
 		}
 	}
 	owner, _, err := d.Users.FindByEmail(ctx, "owner@importer.example")
@@ -48,7 +61,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 	if err != nil || len(ms) != 1 || ms[0].AccountID != seed.ComplianceAccountID || !slices.Equal(ms[0].Programs, []string{"ctpat_trade_compliance"}) {
 		t.Errorf("the seeded Trade Compliance owner's memberships = %+v, %v; want owner of the Trade Compliance account", ms, err)
 	}
-	if _, err := seed.Run(ctx, d.Users, d.Accounts, "short"); err == nil {
+	if _, err := seed.Run(ctx, d.Users, d.Staff, d.Accounts, "short"); err == nil {
 		t.Errorf("seeding with a password the policy refuses = nil error")
 	}
 }

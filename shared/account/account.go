@@ -4,7 +4,7 @@
 // it and move its review state, due date, contacts and owner count. It
 // spells these keys and attribute names, and no other package does.
 //
-// It is a leaf: it needs only the store, so the reminder job reads the
+// It is a leaf: it needs only the store (and the name index's folding), so the reminder job reads the
 // accounts due without linking the accounts service, identity or the
 // password policy.
 //
@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partner-portal/portal/shared/nameindex"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -55,6 +56,11 @@ type Account struct {
 	// so no race can leave the account without an owner. It is nil on
 	// accounts made before it existed: CountOwners gives them one.
 	Owners *int `dynamodbav:"owners,omitempty" json:"-"`
+	// QueueKey is the account's review queue (GSI2) while it waits for
+	// review: read, so that a new specialist's queue can take it over.
+	QueueKey string `dynamodbav:"GSI2PK,omitempty" json:"-"`
+	// Entry files the account in the staff's directory by name.
+	nameindex.Entry
 }
 
 // partitionPrefix starts the partition key of every account's items.
@@ -76,6 +82,10 @@ const (
 	attrGSI2PK        = "GSI2PK"
 	attrGSI2SK        = "GSI2SK"
 	attrGSI3PK        = "GSI3PK"
+	attrName          = "name"
+	attrEntityType    = "entityType"
+	attrPrograms      = "programs"
+	attrSpecialistID  = "specialistId"
 )
 
 // Partition is the partition key of account id's items: the account item
@@ -99,6 +109,7 @@ func Create(table string, acc *Account) (types.TransactWriteItem, error) {
 	noOwners := 0
 	acc.Key, acc.Owners = Key(acc.ID), &noOwners
 	acc.GSI3PK, acc.GSI3SK = dueKey(acc.ReviewDueDate), acc.ID
+	acc.Entry = nameindex.For(directory, acc.Name, acc.ID)
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	return store.TxPut(table, acc, &notExists)
 }

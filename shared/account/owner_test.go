@@ -35,8 +35,13 @@ var owners = []struct {
 	{"CRIT#", true, "shared/profile"},
 	{"VERSION#", true, "shared/profile"},
 	{"DOC#", true, "shared/profile"},
-	{"PROFILESTATE#", true, "shared/account"}, // a programme's profile state (not security's: the account item's)
-	{"PROGRAM#", true, "shared/profile"},      // the items of a programme's profile other than security's
+	{"PROFILESTATE#", true, "shared/account"},  // a programme's profile state (not security's: the account item's)
+	{"PROGRAM#", true, "shared/profile"},       // the items of a programme's profile other than security's
+	{"NAMES#ACCOUNT", false, "shared/account"}, // the accounts' partition of the name index
+	{"NAMES#ORG", false, "shared/accounts"},    // the organisations'
+	{"NameIndex", false, "shared/nameindex"},
+	{"namePK", false, "shared/nameindex"},
+	{"nameSK", false, "shared/nameindex"},
 }
 
 // TestAccountKeysHaveOneOwner reads every string literal of the module's

@@ -35,7 +35,8 @@ func queueKey(specialistID string) string {
 // SubmitForReview is the transaction item that sets the account's profile
 // status to submitted and puts it in the review queues (the admin's, and its
 // specialist's or the shared pool) as of at. Its condition refuses an account
-// whose status is already submitted, so a profile is submitted once.
+// whose status is already submitted, so a profile is submitted once, and
+// one whose specialist changed since acc was read.
 func SubmitForReview(st *store.Store, acc *Account, submitted string, at time.Time) (types.TransactWriteItem, error) {
 	sortKey := at.Format(time.RFC3339Nano) + "#" + acc.ID
 	upd := expression.Set(expression.Name(attrProfileStatus), expression.Value(submitted)).
@@ -45,7 +46,8 @@ func SubmitForReview(st *store.Store, acc *Account, submitted string, at time.Ti
 		Set(expression.Name(attrGSI2PK), expression.Value(queueKey(acc.SpecialistID))).
 		Set(expression.Name(attrGSI2SK), expression.Value(sortKey))
 	cond := expression.Or(expression.AttributeNotExists(expression.Name(attrProfileStatus)),
-		expression.Name(attrProfileStatus).NotEqual(expression.Value(submitted)))
+		expression.Name(attrProfileStatus).NotEqual(expression.Value(submitted))).
+		And(asRead(attrSpecialistID, acc.SpecialistID)) // a reassignment since the read would file it in the wrong queue
 	return store.TxUpdate(st.Table, Key(acc.ID), upd, &cond)
 }
 

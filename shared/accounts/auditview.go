@@ -61,6 +61,9 @@ func (s *Service) AuditView(ctx context.Context, p Principal, page audit.Page) (
 			}
 			v.ActorID, v.IP, v.UserAgent = "", "", ""
 		}
+		if !p.Staff() {
+			v.Details = withoutStaffIDs(v.Details)
+		}
 		out.Events = append(out.Events, v)
 	}
 	return out, nil

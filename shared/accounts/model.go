@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partner-portal/portal/shared/account"
+	"github.com/partner-portal/portal/shared/nameindex"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -34,6 +35,8 @@ var Roles = []string{Owner, POC, User}
 // Organization is a trade organisation grouping accounts.
 type Organization struct {
 	store.Key
+	// Entry files the organisation in the staff's directory by name.
+	nameindex.Entry
 	ID        string    `dynamodbav:"id" json:"id"`
 	Name      string    `dynamodbav:"name" json:"name"`
 	CreatedAt time.Time `dynamodbav:"createdAt" json:"createdAt"`
@@ -78,6 +81,10 @@ type Invitation struct {
 }
 
 func orgKey(id string) store.Key { return store.Key{PK: "ORG#" + id, SK: "ORG"} }
+
+// orgDirectory is the name-index partition of every organisation.
+const orgDirectory = "NAMES#ORG"
+
 func summaryKey(org, acc string) store.Key {
 	return store.Key{PK: "ORG#" + org, SK: account.Partition(acc)}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/account"
+	"github.com/partner-portal/portal/shared/nameindex"
 	"github.com/partner-portal/portal/shared/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // makes the given users members, for demo data. What exists is left alone,
 // so running it again changes nothing.
 func (s *Service) SeedAccount(ctx context.Context, org Organization, acc account.Account, members []SeedMember) error {
-	org.Key = orgKey(org.ID)
+	org.Key, org.Entry = orgKey(org.ID), nameindex.For(orgDirectory, org.Name, org.ID)
 	org.CreatedAt = s.Now().UTC()
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, org, &notExists); err != nil && !errors.Is(err, store.ErrConditionFailed) {

@@ -19,6 +19,7 @@ import (
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/mail"
+	"github.com/partner-portal/portal/shared/nameindex"
 	"github.com/partner-portal/portal/shared/session"
 	"github.com/partner-portal/portal/shared/store"
 )
@@ -53,7 +54,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p Principal, name stri
 		return nil, err
 	}
 	o := &Organization{ID: store.NewID(), Name: name, CreatedAt: s.Now().UTC()}
-	o.Key = orgKey(o.ID)
+	o.Key, o.Entry = orgKey(o.ID), nameindex.For(orgDirectory, name, o.ID)
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	if err := s.Store.Put(ctx, o, &notExists); err != nil {
 		return nil, fmt.Errorf("create organisation: %w", err)

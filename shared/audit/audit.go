@@ -63,6 +63,13 @@ const (
 	ApplicationSubmitted = "application_submitted"
 	ApplicationApproved  = "application_approved"
 	ApplicationRejected  = "application_rejected"
+	// The authority's staff (shared/staff), and account administration.
+	StaffInvited       = "staff_invited"
+	StaffJoined        = "staff_joined"
+	StaffRoleChanged   = "staff_role_changed"
+	StaffRemoved       = "staff_removed"
+	AccountEdited      = "account_edited"
+	SpecialistAssigned = "specialist_assigned"
 
 	// The security profile, its evidence and its review.
 	ProfileAnswerSaved    = "profile_answer_saved"

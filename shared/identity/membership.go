@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -67,4 +68,17 @@ func (ms Memberships) SetRoleItem(userID, accountID, role string) (types.Transac
 // accountID.
 func (ms Memberships) DeleteItem(userID, accountID string) (types.TransactWriteItem, error) {
 	return store.TxDelete(ms.Store.Table, membershipKey(userID, accountID), nil)
+}
+
+// SetAccount copies an account's new name and programmes into userID's
+// membership of it, if the membership still exists (the members' copies
+// follow an admin's edit of the account).
+func (ms Memberships) SetAccount(ctx context.Context, userID, accountID, name string, programs []string) error {
+	exists := expression.AttributeExists(expression.Name(store.AttrPK))
+	upd := expression.Set(expression.Name("accountName"), expression.Value(name)).Set(expression.Name("programs"), expression.Value(programs))
+	err := ms.Store.Update(ctx, membershipKey(userID, accountID), upd, &exists, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil // they left meanwhile
+	}
+	return err
 }

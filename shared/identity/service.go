@@ -108,7 +108,15 @@ func (s *Service) SignUp(ctx context.Context, nu NewUser, c Client) (*User, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.insert(ctx, u); err != nil {
+	var extra []types.TransactWriteItem
+	if u.StaffRole == Admin { // seeded and test admins count too
+		count, err := (Staff{Store: s.Store}).AdminCountItem(1)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, count)
+	}
+	if err := s.insert(ctx, u, extra...); err != nil {
 		return nil, err
 	}
 	s.record(ctx, audit.Event{UserID: u.ID, ActorID: u.ID, Action: audit.SignUp, IP: c.IP, UserAgent: c.UserAgent})
@@ -127,6 +135,7 @@ func (s *Service) newUser(nu NewUser) (*User, error) {
 		Status: Active, StaffRole: nu.StaffRole, CreatedAt: s.Now().UTC(),
 	}
 	u.Key = userKey(u.ID)
+	staffIndex(u)
 	for _, a := range nu.Answers {
 		h, err := s.Hasher.Hash(NormalizeAnswer(a.Answer))
 		if err != nil {

@@ -38,6 +38,9 @@ type SecurityAnswer struct {
 // User is a person who signs in. Its email is also its user name.
 type User struct {
 	store.Key
+	// GSI1PK and GSI1SK file a staff user in the staff list (staff.go).
+	GSI1PK          string           `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK          string           `dynamodbav:"GSI1SK,omitempty"`
 	ID              string           `dynamodbav:"id"`
 	Email           string           `dynamodbav:"email"`
 	Name            string           `dynamodbav:"name"`

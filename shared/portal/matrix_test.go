@@ -201,6 +201,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"POST /v1/users/{userId}/suspend", fixed("/v1/users/"+m.victim+"/suspend", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, noContent, noContent}},
 		{"POST /v1/users/{userId}/reinstate", fixed("/v1/users/"+m.victim+"/reinstate", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, noContent, noContent}},
 		{"GET /v1/users/{userId}/audit", fixed("/v1/users/"+m.victim+"/audit", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, ok, ok}},
+		{"POST /v1/staff/invitations", func(*cell) (string, any) {
+			return "/v1/staff/invitations", map[string]string{"email": testenv.Email("staff"), "role": "scss"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"POST /v1/staff-invitations/{token}/sign-up", fixed("/v1/staff-invitations/not-a-token/sign-up", map[string]any{"name": "New Staff", "password": matrixPassword,
+			"securityAnswers": []map[string]string{{"questionId": "q01", "answer": "a"}, {"questionId": "q02", "answer": "b"}, {"questionId": "q03", "answer": "c"}}}), all(gone)},
+		{"GET /v1/staff", fixed("/v1/staff", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"PUT /v1/staff/{userId}/role", func(*cell) (string, any) {
+			return "/v1/staff/" + m.user(testenv.Email("promoted"), identity.SCSS) + "/role", map[string]string{"role": "admin"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"DELETE /v1/staff/{userId}", func(*cell) (string, any) {
+			return "/v1/staff/" + m.user(testenv.Email("leaving"), identity.SCSS), nil
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"GET /v1/users", fixed("/v1/users?email="+m.emails["victim"], nil), [8]int{unauth, forbid, forbid, forbid, forbid, missing, ok, ok}},
 
 		{"POST /v1/password-resets", fixed("/v1/password-resets", map[string]string{"email": "nobody@trade.test"}), all(accepted)},
 		{"GET /v1/password-resets/{token}", fixed("/v1/password-resets/not-a-token", nil), all(gone)},
@@ -265,6 +278,12 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET /v1/announcements", fixed("/v1/announcements", nil), all(ok)},
 		{"POST /v1/announcements", fixed("/v1/announcements", map[string]string{"title": "Hello", "body": "News", "severity": "info",
 			"startsAt": "2026-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"GET /v1/organizations", fixed("/v1/organizations?name=matrix", nil), [8]int{unauth, forbid, forbid, forbid, forbid, ok, ok, ok}},
+		{"GET /v1/accounts", fixed("/v1/accounts?name=matrix", nil), [8]int{unauth, forbid, forbid, forbid, forbid, ok, ok, ok}},
+		{"PATCH /v1/accounts/{accountId}", fixed("/v1/accounts/"+m.second, map[string]string{"reviewDueDate": "2027-02-28"}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"PUT /v1/accounts/{accountId}/specialist", fixed("/v1/accounts/"+m.second+"/specialist", map[string]string{"specialistId": m.ids["scss-assigned"]}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
 
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},

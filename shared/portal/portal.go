@@ -31,6 +31,7 @@ import (
 	"github.com/partner-portal/portal/shared/reminder"
 	"github.com/partner-portal/portal/shared/reset"
 	"github.com/partner-portal/portal/shared/session"
+	"github.com/partner-portal/portal/shared/staff"
 	"github.com/partner-portal/portal/shared/store"
 	"github.com/partner-portal/portal/shared/throttle"
 	"github.com/partner-portal/portal/shared/webpage"
@@ -50,6 +51,7 @@ type Deps struct {
 	Audit    *audit.Log
 	Sessions *session.Service
 	Users    *identity.Service
+	Staff    *staff.Service
 	Resets   *reset.Service
 	Accounts *accounts.Service
 	Profiles *profile.Service
@@ -116,6 +118,7 @@ func (d *Deps) build(now func() time.Time) error {
 		return err
 	}
 	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
+	d.Staff = d.auth.Staff
 	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
 	d.MailEvents = &delivery.Events{List: d.Delivery}
 	d.Applications = d.accounts.Applications

@@ -42,8 +42,8 @@ type Session struct {
 	UserAgent         string    `dynamodbav:"userAgent"`
 	IP                string    `dynamodbav:"ip"`
 	// Who signed in, as they were then: what authorisation needs on every
-	// request without reading the user again. There is no way to change a
-	// staff role or an email, and suspension ends every session.
+	// request without reading the user again. An email never changes, and
+	// suspension and a change of staff role end every session.
 	Email     string `dynamodbav:"email"`
 	Name      string `dynamodbav:"name"`
 	StaffRole string `dynamodbav:"staffRole,omitempty"`

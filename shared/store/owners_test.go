@@ -51,6 +51,10 @@ var owned = []struct {
 	{"APPLICANT#", []string{"application"}, "an applicant's list of programme applications"},
 	{"APPLOCK#", []string{"application"}, "open programme application of a company identifier and programme"},
 	{"APPLOCK", []string{"application"}, "open programme application of a company identifier and programme"},
+	{"STAFFINVITE#", []string{"staff"}, "staff invitation and its address's pointer"},
+	{"STAFFINVITE", []string{"staff"}, "staff invitation"},
+	{"ADMINS", []string{"identity"}, "admins counter"},
+	{"STAFF", []string{"identity"}, "the staff list's GSI1 partition of staff users"},
 	// The account-side items (organisation, account, invitation, criterion
 	// answers, reminders, due dates, queues …) have their own rows.
 }

@@ -60,7 +60,7 @@ func run() error {
 		return err
 	}
 	seedPassword := envOr("SEED_PASSWORD", seed.DefaultPassword)
-	created, err := seed.Run(ctx, deps.Users, deps.Accounts, seedPassword)
+	created, err := seed.Run(ctx, deps.Users, deps.Staff, deps.Accounts, seedPassword)
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,7 @@ func Build(p apifn.Parts, s Settings) (*Function, error) {
 func (f *Function) Routes() *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&accounts.Handler{Accounts: f.Accounts, Sessions: f.Sessions, Audit: f.Audit, Limiter: f.Throttle}).Register(rt)
+	(&accounts.DirectoryHandler{Accounts: f.Accounts, Sessions: f.Sessions}).Register(rt)
 	(&reminder.Handler{Job: f.Reminder, AdminOnly: accounts.AdminOnly(f.Sessions)}).Register(rt)
 	(&notice.Handler{Notices: f.Notices, Sessions: f.Sessions}).Register(rt)
 	(&application.Handler{Applications: f.Applications, Sessions: f.Sessions}).Register(rt)

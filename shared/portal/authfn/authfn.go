@@ -1,5 +1,6 @@
 // Package authfn builds the auth function: sign-up, sign-in, sessions, the
-// staff actions on users, and health. It links the password policy (new
+// staff actions on users, the staff themselves (invitations, roles), and
+// health. It links the password policy (new
 // passwords are checked at sign-up) but not S3, evidence or the PDF library.
 package authfn
 
@@ -13,6 +14,7 @@ import (
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/portal/apifn"
+	"github.com/partner-portal/portal/shared/staff"
 	"github.com/partner-portal/portal/shared/strength"
 )
 
@@ -32,6 +34,7 @@ func SettingsFrom(env *config.Env) (Settings, error) {
 type Function struct {
 	apifn.Parts
 	Users *identity.Service
+	Staff *staff.Service
 }
 
 // Build makes the services on p.
@@ -40,7 +43,8 @@ func Build(p apifn.Parts, s Settings) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Function{Parts: p, Users: users}, nil
+	return &Function{Parts: p, Users: users, Staff: &staff.Service{Store: p.Store, Users: users, Sessions: p.Sessions, Mail: p.Mail,
+		Audit: p.Audit, PortalURL: p.PortalURL, Now: p.Now, Log: p.Log}}, nil
 }
 
 // Routes are the function's routes.
@@ -48,6 +52,7 @@ func (f *Function) Routes() *httpapi.Router {
 	rt := httpapi.NewRouter()
 	health.Register(rt, f.Store)
 	(&identity.Handler{Users: f.Users, Sessions: f.Sessions, Audit: f.Audit, Limiter: f.Throttle}).Register(rt)
+	(&staff.Handler{Staff: f.Staff, Sessions: f.Sessions, AdminOnly: accounts.AdminOnly(f.Sessions), Limiter: f.Throttle}).Register(rt)
 	return rt
 }
 
