@@ -170,6 +170,10 @@ func (s *Service) AssignSpecialist(ctx context.Context, p Principal, accountID, 
 		if err != nil {
 			return nil, err
 		}
+		// The other programmes' profiles waiting for review follow.
+		if err := account.RequeueProfiles(ctx, s.Store, acc, specialistID); err != nil {
+			return nil, err
+		}
 		acc.SpecialistID = specialistID
 		return acc, nil
 	}
