@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -218,6 +219,9 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 	}
 	if acc == nil {
 		return nil, nil
+	}
+	if acc.IsSuspended() && slices.ContainsFunc(members, func(m Member) bool { return m.UserID == p.UserID }) {
+		return nil, errSuspended(acc) // its members change nothing, this included; others file as ever
 	}
 	now := s.Now().UTC()
 	req := &OwnerChangeRequest{ID: store.NewID(), AccountID: acc.ID, ApplicantID: p.UserID, Applicant: p.Email, Application: a,

@@ -94,7 +94,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	}
 	acc := &account.Account{
 		ID: store.NewID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
-		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(),
+		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, FieldOffice: na.FieldOffice, CreatedAt: s.Now().UTC(),
 	}
 	if acc.ReviewDueDate == "" {
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
@@ -379,6 +379,9 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, errInvitationGone
 	}
+	if acc.IsSuspended() {
+		return nil, errSuspended(acc) // the invitation stays: it can be accepted once the account is reinstated
+	}
 	inviter, err := s.inviterCheck(ctx, acc.ID, inv.InvitedBy, p.UserID)
 	if err != nil {
 		return nil, err
@@ -586,7 +589,7 @@ func (s *Service) members(ctx context.Context, accountID string) ([]Member, erro
 // Deactivate ends a user's membership of the account at once (the AO and
 // staff). The last owner cannot be removed, however many owners try at once.
 func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID string) error {
-	acc, _, err := s.Authorize(ctx, p, accountID, ManageUsers)
+	acc, _, err := s.Authorize(ctx, p, accountID, RemoveUsers)
 	if err != nil {
 		return err
 	}

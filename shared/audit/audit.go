@@ -58,6 +58,8 @@ const (
 	OwnerChangeRequested = "owner_change_requested"
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
+	AccountSuspended     = "account_suspended"
+	AccountReinstated    = "account_reinstated"
 
 	// The security profile, its evidence and its review.
 	ProfileAnswerSaved    = "profile_answer_saved"
