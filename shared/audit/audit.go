@@ -55,6 +55,7 @@ const (
 	UserDeactivated      = "user_deactivated"
 	RoleChanged          = "role_changed"
 	LegacySynced         = "legacy_synced"
+	LegacySyncRefused    = "legacy_sync_refused" // the right password of a credential not active in the legacy system
 	OwnerChangeRequested = "owner_change_requested"
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
