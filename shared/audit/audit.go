@@ -59,6 +59,7 @@ const (
 	OwnerChangeRequested = "owner_change_requested"
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
+	OwnerChangeCompleted = "owner_change_completed" // the new owner accepted: the previous owners became users or left
 	AccountSuspended     = "account_suspended"
 	AccountReinstated    = "account_reinstated"
 

@@ -116,8 +116,9 @@ func fixed(path string, body any) func(*cell) (string, any) {
 func application() map[string]any {
 	return map[string]any{
 		"ein": "12-3456789", "companyName": "Matrix Imports LLC", "fiscalYearEnd": "12/31",
-		"address":       map[string]string{"street": "1 Harbor Way", "city": "Oakland", "postalCode": "94607", "country": "US"},
-		"newOwner":      map[string]string{"name": "Nia New", "dateOfBirth": "1985-03-02", "phone": "+1 510 555 0100", "email": testenv.Email("newao")},
+		"address":  map[string]string{"street": "1 Harbor Way", "city": "Oakland", "postalCode": "94607", "country": "US"},
+		"newOwner": map[string]string{"firstName": "Nia", "lastName": "New", "dateOfBirth": "1985-03-02", "phone": "+1 510 555 0100", "email": testenv.Email("newao")},
+		"newRole":  "owner", "previousOwner": "user",
 		"justification": "The owner left the company last month.",
 	}
 }
