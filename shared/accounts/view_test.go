@@ -1,11 +1,16 @@
 package accounts_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/partner-portal/portal/infra/testenv"
+	"github.com/partner-portal/portal/shared/accounts"
+	"github.com/partner-portal/portal/shared/fault"
+	"github.com/partner-portal/portal/shared/httpapi"
 )
 
 // TestAccountView: an account's members (and the staff who see it) read
@@ -77,4 +82,34 @@ func TestAccountView(t *testing.T) {
 	if v := e.must(e.call("GET", "/v1/accounts/"+pool.accountID, pool.user, nil), 200).JSON(); v["specialist"] != nil || v["role"] != "user" {
 		t.Errorf("pooled account view = %v; want specialist null", v)
 	}
+}
+
+// FuzzAccountRequest decodes and validates arbitrary account requests (the
+// field office among them): no panic, every rejection a 400 naming fields,
+// every acceptance a clean field office of at most MaxFieldOffice
+// characters.
+func FuzzAccountRequest(f *testing.F) {
+	f.Add([]byte(`{"name":"Acme","entityType":"importer","programs":["ctpat_security"],"ownerEmail":"o@acme.example","fieldOffice":"Newark Field Office"}`))
+	f.Add([]byte(`{"name":"Acme","entityType":"importer","programs":["ctpat_security"],"ownerEmail":"o@acme.example","fieldOffice":"New\u202eark"}`))
+	f.Add([]byte(`{"fieldOffice":7}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var req accounts.AccountRequest
+		if err := httpapi.DecodeJSONBody(bytes.NewReader(body), &req); err != nil {
+			if fault.As(err).Kind == fault.Internal {
+				t.Fatalf("decode(%q) = %v", body, err)
+			}
+			return
+		}
+		na, err := req.Validate()
+		if err != nil {
+			fe := fault.As(err)
+			if fe.Kind != fault.Invalid || len(fe.Details) == 0 || !strings.HasPrefix(fe.Code, "invalid_") {
+				t.Fatalf("Validate(%q) = %v; want a 400 naming fields", body, err)
+			}
+			return
+		}
+		if na.FieldOffice != strings.Join(strings.Fields(na.FieldOffice), " ") || utf8.RuneCountInString(na.FieldOffice) > accounts.MaxFieldOffice {
+			t.Fatalf("Validate(%q) accepted field office %q", body, na.FieldOffice)
+		}
+	})
 }
