@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
+	"github.com/partner-portal/portal/shared/store"
 )
 
 const suspendReason = "Suspended due to a change in your company's C-TPAT status"
@@ -209,4 +211,33 @@ func FuzzStatusRequest(f *testing.F) {
 			t.Fatalf("Validate(%q) accepted %q", body, reason)
 		}
 	})
+}
+
+// TestDueDateMoveWhileSuspended: moving the review due date (as approving
+// an annual review does) keeps a suspended account out of the due-date
+// index, even when the mover read the account before the suspension; the
+// reinstatement files it under the new date.
+func TestDueDateMoveWhileSuspended(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(false)
+	ctx := context.Background()
+	before := e.account(w.accountID) // read while active
+	e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/suspend", w.admin, map[string]string{"reason": suspendReason}), 204)
+	if err := account.MoveDueDate(ctx, e.d.Store, &before, "2028-03-31"); err != nil {
+		t.Fatalf("MoveDueDate with a read from before the suspension = %v; want it done", err)
+	}
+	if a := e.account(w.accountID); a.ReviewDueDate != "2028-03-31" || a.GSI3PK != "" || !a.IsSuspended() {
+		t.Errorf("after the move = %+v; want the new date, still suspended and out of the index", a)
+	}
+	stale := before // its due date is no longer the stored one
+	if err := account.MoveDueDate(ctx, e.d.Store, &stale, "2029-03-31"); !errors.Is(err, store.ErrConditionFailed) {
+		t.Errorf("MoveDueDate from a stale date = %v; want ErrConditionFailed", err)
+	}
+	e.must(e.call("POST", "/v1/accounts/"+w.accountID+"/reinstate", w.admin, map[string]string{"reason": "Validated"}), 204)
+	if a := e.account(w.accountID); a.GSI3PK != "DUE#2028-03-31" || a.IsSuspended() {
+		t.Errorf("after the reinstatement = %+v; want it filed under the new date", a)
+	}
+	if due, err := account.DueOn(ctx, e.d.Store, "2028-03-31"); err != nil || len(due) != 1 {
+		t.Errorf("accounts due 2028-03-31 = %v, %v; want the reinstated one", due, err)
+	}
 }
