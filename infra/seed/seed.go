@@ -66,7 +66,7 @@ func Run(ctx context.Context, users *identity.Service, staffs *staff.Service, ac
 		accounts.Organization{ID: OrgID, Name: "Importer Example Group"},
 		account.Account{ID: AccountID, Name: "Importer Example Inc.", EntityType: "importer",
 			Programs: []string{"ctpat_security", "ctpat_trade_compliance"}, SpecialistID: ids["scss@portal.example"],
-			ReviewDueDate: time.Now().UTC().AddDate(0, 6, 0).Format("2006-01-02")},
+			ReviewDueDate: time.Now().UTC().AddDate(0, 6, 0).Format("2006-01-02"), FieldOffice: FieldOffice},
 		[]accounts.SeedMember{
 			{UserID: ids["owner@importer.example"], Email: "owner@importer.example", Role: accounts.Owner},
 			{UserID: ids["user@importer.example"], Email: "user@importer.example", Role: accounts.User},
@@ -88,6 +88,9 @@ const (
 	OrgID     = "seed-importer-group"
 	AccountID = "seed-importer-account"
 )
+
+// FieldOffice is the seeded account's field office.
+const FieldOffice = "Los Angeles Field Office"
 
 // Fixed ids of the seeded Trade Compliance organisation and account.
 const (

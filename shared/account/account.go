@@ -1,8 +1,9 @@
 // Package account owns the trade-account item: its key, its attributes, its
 // entries in the due-date index (DUE#…) and the review queues (REVIEWS#…,
 // QUEUE#…), and the operations every other package calls to create it, read
-// it and move its review state, due date, contacts and owner count. It
-// spells these keys and attribute names, and no other package does.
+// it and move its review state, due date, status, contacts and owner
+// count. It spells these keys and attribute names, and no other package
+// does.
 //
 // It is a leaf: it needs only the store (and the name index's folding), so the reminder job reads the
 // accounts due without linking the accounts service, identity or the
@@ -61,6 +62,16 @@ type Account struct {
 	QueueKey string `dynamodbav:"GSI2PK,omitempty" json:"-"`
 	// Entry files the account in the staff's directory by name.
 	nameindex.Entry
+	// Status is StatusActive (or empty, on accounts made before it existed)
+	// or StatusSuspended; Suspend and Reinstate move it.
+	Status string `dynamodbav:"status,omitempty" json:"status,omitempty"`
+	// SuspendedReason and SuspendedAt say why and since when the account is
+	// suspended; they are kept only while it is.
+	SuspendedReason string     `dynamodbav:"suspendedReason,omitempty" json:"-"`
+	SuspendedAt     *time.Time `dynamodbav:"suspendedAt,omitempty" json:"-"`
+	// FieldOffice is the authority's field office the account is assigned
+	// to, which its members call about it.
+	FieldOffice string `dynamodbav:"fieldOffice,omitempty" json:"fieldOffice,omitempty"`
 }
 
 // partitionPrefix starts the partition key of every account's items.
@@ -86,6 +97,10 @@ const (
 	attrEntityType    = "entityType"
 	attrPrograms      = "programs"
 	attrSpecialistID  = "specialistId"
+	attrGSI3SK        = "GSI3SK"
+	attrStatus        = "status"
+	attrSuspendedWhy  = "suspendedReason"
+	attrSuspendedAt   = "suspendedAt"
 )
 
 // Partition is the partition key of account id's items: the account item
@@ -103,11 +118,11 @@ func Key(id string) store.Key { return store.Key{PK: Partition(id), SK: itemSK} 
 
 // Create is the transaction item that puts the new account acc, unless an
 // item with its id exists. It fills in acc's key, its place in the due-date
-// index and an owner count of zero: the membership writes count the owners
-// in.
+// index, an owner count of zero (the membership writes count the owners
+// in) and the active status.
 func Create(table string, acc *Account) (types.TransactWriteItem, error) {
 	noOwners := 0
-	acc.Key, acc.Owners = Key(acc.ID), &noOwners
+	acc.Key, acc.Owners, acc.Status = Key(acc.ID), &noOwners, StatusActive
 	acc.GSI3PK, acc.GSI3SK = dueKey(acc.ReviewDueDate), acc.ID
 	acc.Entry = nameindex.For(directory, acc.Name, acc.ID)
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))

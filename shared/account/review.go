@@ -71,16 +71,6 @@ func StartCycle(st *store.Store, accountID, from, to string, n int) (types.Trans
 	return store.TxUpdate(st.Table, Key(accountID), upd, &cond)
 }
 
-// MoveDueDate moves the account's review due date, and its place in the
-// due-date index, to next, if the due date is still acc.ReviewDueDate;
-// otherwise store.ErrConditionFailed.
-func MoveDueDate(ctx context.Context, st *store.Store, acc *Account, next string) error {
-	upd := expression.Set(expression.Name(attrReviewDueDate), expression.Value(next)).
-		Set(expression.Name(attrGSI3PK), expression.Value(dueKey(next)))
-	cond := expression.Name(attrReviewDueDate).Equal(expression.Value(acc.ReviewDueDate))
-	return st.Update(ctx, Key(acc.ID), upd, &cond, nil)
-}
-
 // DueOn reads the accounts filed under due date date in the due-date index.
 // The index is eventually consistent: an account whose date just moved may
 // still be listed, with its new ReviewDueDate.

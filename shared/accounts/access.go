@@ -36,7 +36,19 @@ const (
 	Review                         // review the profile; see the review queue (staff)
 	ViewOrganization               // read an organisation (its members, staff who see one of its accounts)
 	Administer                     // organisations, accounts, links, AO-change decisions, freezes, announcements, jobs (admins)
+	RemoveUsers                    // deactivate a member (the AO, staff who see it)
 )
+
+// reads reports whether the action only reads. Every other action changes
+// the account, and a suspended account refuses it to its members
+// (Authorize): an action added later is a change unless it is listed here.
+func (a Action) reads() bool {
+	switch a {
+	case View, ManageUsers, ViewOrganization:
+		return true
+	}
+	return false
+}
 
 // Decide is the portal's one rule table: may p do a, on a resource p sees
 // (sees is false for another organisation's account, or a specialist's
@@ -59,7 +71,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	}
 	if p.Staff() {
 		switch a {
-		case View, ManageUsers, Review, ViewOrganization:
+		case View, ManageUsers, RemoveUsers, Review, ViewOrganization:
 			return nil
 		}
 		return errForbidden
@@ -67,7 +79,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	switch a {
 	case View, EditProfile, ViewOrganization:
 		return nil
-	case ManageUsers, Invite, ChangeRoles:
+	case ManageUsers, RemoveUsers, Invite, ChangeRoles:
 		if role == Owner {
 			return nil
 		}
@@ -98,8 +110,10 @@ func SeesAccount(p Principal, a *account.Account) bool {
 // Authorize is the one place that decides whether p may do action on the
 // account. An account p cannot see at all (another organisation's, or a
 // specialist's not assigned to them) is 404, whatever ids are sent; one p
-// sees but may not act on this way is 403. It returns the account and p's
-// role on it ("" for staff).
+// sees but may not act on this way is 403. A suspended account's members
+// may read it but change nothing: every action but a read is 403
+// account_suspended for them (staff act on it as on any other). It returns
+// the account and p's role on it ("" for staff).
 func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, a Action) (*account.Account, string, error) {
 	acc, m, err := s.accountAndMember(ctx, accountID, p)
 	if err != nil {
@@ -114,6 +128,9 @@ func (s *Service) Authorize(ctx context.Context, p Principal, accountID string, 
 	}
 	if err := Decide(p, a, sees, role); err != nil {
 		return nil, "", err
+	}
+	if !p.Staff() && !a.reads() && acc.IsSuspended() {
+		return nil, "", errSuspended(acc)
 	}
 	return acc, role, nil
 }

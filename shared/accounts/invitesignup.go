@@ -45,8 +45,8 @@ func (s *Service) SignUpFromInvitation(ctx context.Context, tok string, req Invi
 }
 
 // liveInvitation returns the invitation of tok if it can still be used: not
-// spent or expired, for an account that exists, from an inviter who may still
-// invite (Accept checks all of it again, in its transaction).
+// spent or expired, for an account that exists and is not suspended, from an
+// inviter who may still invite (Accept checks all of it again, in its transaction).
 func (s *Service) liveInvitation(ctx context.Context, tok string) (*Invitation, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -59,8 +59,12 @@ func (s *Service) liveInvitation(ctx context.Context, tok string) (*Invitation, 
 	if !found || s.Now().Unix() >= inv.ExpiresAt {
 		return nil, errInvitationGone
 	}
-	if _, err := s.account(ctx, inv.AccountID); err != nil {
+	acc, err := s.account(ctx, inv.AccountID)
+	if err != nil {
 		return nil, errInvitationGone
+	}
+	if acc.IsSuspended() {
+		return nil, errSuspended(acc)
 	}
 	if _, err := s.inviterCheck(ctx, inv.AccountID, inv.InvitedBy, ""); err != nil {
 		return nil, err

@@ -27,16 +27,33 @@ type LegacyMembership struct {
 }
 
 // LegacyUser is a credential of the legacy system, as the import file holds
-// it: an argon2id hash, never a password.
+// it: an argon2id hash, never a password, and its status there.
 type LegacyUser struct {
 	LegacyUserID string             `json:"legacyUserId"`
+	Status       string             `json:"status"`
 	PasswordHash string             `json:"passwordHash"`
 	Memberships  []LegacyMembership `json:"memberships"`
 }
 
+// The statuses a legacy credential may have in the legacy system. Only an
+// active one can be synced: the others were closed there, and syncing must
+// not open them again here.
+const (
+	LegacyActive    = "active"
+	LegacyInactive  = "inactive"
+	LegacySuspended = "suspended"
+)
+
+// LegacyStatuses are the statuses an import file may give.
+var LegacyStatuses = []string{LegacyActive, LegacyInactive, LegacySuspended}
+
 type legacyItem struct {
 	store.Key
-	LegacyUserID string             `dynamodbav:"legacyUserId"`
+	LegacyUserID string `dynamodbav:"legacyUserId"`
+	// Status is the legacy system's status of the credential, as the last
+	// import gave it (absent on credentials imported before it was carried:
+	// not active until an import gives it).
+	Status       string             `dynamodbav:"status,omitempty"`
 	PasswordHash string             `dynamodbav:"passwordHash"`
 	Memberships  []LegacyMembership `dynamodbav:"memberships"`
 	SyncedBy     string             `dynamodbav:"syncedBy,omitempty"`
@@ -53,7 +70,7 @@ type legacyItem struct {
 func legacyKey(id string) store.Key { return store.Key{PK: "LEGACY#" + id, SK: "LEGACY"} }
 
 // ReadLegacyFile parses an import file ({"users":[…]}) and checks every
-// record: an id, an argon2id PHC hash, known roles.
+// record: an id, a known status, an argon2id PHC hash, known roles.
 func ReadLegacyFile(r io.Reader) ([]LegacyUser, error) {
 	var f struct {
 		Users []LegacyUser `json:"users"`
@@ -66,6 +83,8 @@ func ReadLegacyFile(r io.Reader) ([]LegacyUser, error) {
 		switch {
 		case strings.TrimSpace(u.LegacyUserID) == "" || len(u.LegacyUserID) > 64:
 			return nil, fmt.Errorf("record %d: legacyUserId is missing or too long", i)
+		case !slices.Contains(LegacyStatuses, u.Status):
+			return nil, fmt.Errorf("record %d (%s): status %q is not one of %v", i, u.LegacyUserID, u.Status, LegacyStatuses)
 		case !strings.HasPrefix(u.PasswordHash, "$argon2id$"):
 			return nil, fmt.Errorf("record %d (%s): passwordHash is not an argon2id PHC string", i, u.LegacyUserID)
 		}
@@ -81,25 +100,59 @@ func ReadLegacyFile(r io.Reader) ([]LegacyUser, error) {
 	return f.Users, nil
 }
 
-// ImportLegacy stores legacy credentials; ones already imported are left
-// alone (a synced credential stays synced). It returns how many were new.
-func (s *Service) ImportLegacy(ctx context.Context, users []LegacyUser) (int, error) {
-	added := 0
+// LegacyImport counts what an import did.
+type LegacyImport struct {
+	Added   int // credentials new to the table
+	Updated int // credentials already there, not yet synced, whose status changed
+}
+
+// ImportLegacy stores legacy credentials. A credential already imported
+// keeps its hash and memberships, but takes the status the file gives, so
+// running the import again carries a credential closed in the legacy
+// system since; a synced credential stays as it is.
+func (s *Service) ImportLegacy(ctx context.Context, users []LegacyUser) (LegacyImport, error) {
+	var res LegacyImport
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	for _, u := range users {
-		it := legacyItem{Key: legacyKey(u.LegacyUserID), LegacyUserID: u.LegacyUserID, PasswordHash: u.PasswordHash,
+		it := legacyItem{Key: legacyKey(u.LegacyUserID), LegacyUserID: u.LegacyUserID, Status: u.Status, PasswordHash: u.PasswordHash,
 			Memberships: u.Memberships, ImportedAt: s.Now().UTC()}
 		err := s.Store.Put(ctx, it, &notExists)
 		if errors.Is(err, store.ErrConditionFailed) {
+			changed, err := s.updateLegacyStatus(ctx, it.Key, u.Status)
+			if err != nil {
+				return res, fmt.Errorf("import %s: %w", u.LegacyUserID, err)
+			}
+			if changed {
+				res.Updated++
+			}
 			continue
 		}
 		if err != nil {
-			return added, fmt.Errorf("import %s: %w", u.LegacyUserID, err)
+			return res, fmt.Errorf("import %s: %w", u.LegacyUserID, err)
 		}
-		added++
+		res.Added++
 	}
-	return added, nil
+	return res, nil
 }
+
+// updateLegacyStatus sets the status of an imported credential that is not
+// synced, and reports whether it changed.
+func (s *Service) updateLegacyStatus(ctx context.Context, key store.Key, status string) (bool, error) {
+	cond := expression.AttributeExists(expression.Name(store.AttrPK)).
+		And(expression.AttributeNotExists(expression.Name("syncedBy"))).
+		And(expression.Or(expression.AttributeNotExists(expression.Name("status")),
+			expression.Name("status").NotEqual(expression.Value(status))))
+	err := s.Store.Update(ctx, key, expression.Set(expression.Name("status"), expression.Value(status)), &cond, nil)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// errLegacyInactive is the answer to the right password of a credential
+// that is not active in the legacy system.
+var errLegacyInactive = fault.New(fault.Forbidden, "legacy_inactive",
+	"this legacy user id is not active in the legacy system, so it cannot be synced; ask the programme to reactivate it there")
 
 var errAlreadySynced = fault.New(fault.Conflict, "already_synced", "this legacy user id was already synced")
 
@@ -109,7 +162,9 @@ var errAlreadySynced = fault.New(fault.Conflict, "already_synced", "this legacy 
 // locked user or a locked legacy id gets that same answer whatever the
 // password, and the claim itself is conditional on neither being locked. A
 // legacy id syncs once (a conditional write, so concurrent attempts give one
-// success).
+// success), and only while the legacy system has it active: the status is
+// told (403 legacy_inactive) only after the right password, so a guess
+// learns nothing from it, and the claim is conditional on it.
 func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyPassword string, c identity.Client) ([]identity.Membership, error) {
 	it, now, err := s.checkLegacyPassword(ctx, p, legacyID, legacyPassword, c)
 	if err != nil {
@@ -117,6 +172,11 @@ func (s *Service) SyncLegacy(ctx context.Context, p Principal, legacyID, legacyP
 	}
 	if it.SyncedBy != "" {
 		return nil, errAlreadySynced
+	}
+	if it.Status != LegacyActive {
+		s.record(ctx, p, "", audit.Event{Action: audit.LegacySyncRefused,
+			Details: map[string]string{"legacyUserId": legacyID, "status": it.Status}})
+		return nil, errLegacyInactive
 	}
 	items, err := s.legacyClaim(it, p.UserID, now)
 	if err != nil {
@@ -182,11 +242,12 @@ func (s *Service) checkLegacyPassword(ctx context.Context, p Principal, legacyID
 }
 
 // legacyClaim is the write that marks the legacy id synced by userID, only
-// while it is not synced or locked, beside the check that the user is not
-// locked; a failure of either is told apart by its position.
+// while it is active and not synced or locked, beside the check that the
+// user is not locked; a failure of either is told apart by its position.
 func (s *Service) legacyClaim(it legacyItem, userID string, now time.Time) ([]types.TransactWriteItem, error) {
 	lock := s.Users.Lockout
 	cond := expression.AttributeNotExists(expression.Name("syncedBy")).
+		And(expression.Name("status").Equal(expression.Value(LegacyActive))).
 		And(expression.Or(expression.AttributeNotExists(expression.Name("failedAttempts")),
 			expression.Name("failedAttempts").LessThan(expression.Value(lock.Threshold)))).
 		And(expression.Or(expression.AttributeNotExists(expression.Name("lockedUntil")),
@@ -234,10 +295,16 @@ func (s *Service) commitLegacySync(ctx context.Context, key store.Key, items []t
 	err := s.Store.Transact(ctx, items)
 	var te *store.TxError
 	if errors.As(err, &te) && te.FailedAt(0) {
-		// Synced by a concurrent attempt, or locked by concurrent guesses.
+		// Synced by a concurrent attempt, closed by an import meanwhile, or
+		// locked by concurrent guesses.
 		var latest legacyItem
-		if _, err := s.Store.Get(ctx, key, &latest); err == nil && latest.SyncedBy != "" {
-			return errAlreadySynced
+		if _, err := s.Store.Get(ctx, key, &latest); err == nil {
+			switch {
+			case latest.SyncedBy != "":
+				return errAlreadySynced
+			case latest.Status != LegacyActive:
+				return errLegacyInactive
+			}
 		}
 		return identity.ErrInvalidCredentials
 	}

@@ -36,11 +36,11 @@ func (e *env) legacyWorld() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if n, err := e.d.Accounts.ImportLegacy(ctx, users); err != nil || n != 2 {
-		e.t.Fatalf("ImportLegacy = %d, %v; want 2", n, err)
+	if res, err := e.d.Accounts.ImportLegacy(ctx, users); err != nil || res != (accounts.LegacyImport{Added: 3}) {
+		e.t.Fatalf("ImportLegacy = %+v, %v; want 3 added", res, err)
 	}
-	if n, _ := e.d.Accounts.ImportLegacy(ctx, users); n != 0 {
-		e.t.Errorf("importing again added %d", n)
+	if res, _ := e.d.Accounts.ImportLegacy(ctx, users); res != (accounts.LegacyImport{}) {
+		e.t.Errorf("importing again = %+v; want nothing added or changed", res)
 	}
 }
 
@@ -133,6 +133,8 @@ func TestReadLegacyFileRefusesBadRecords(t *testing.T) {
 		`{"users":[{"legacyUserId":"X","passwordHash":"plaintext"}]}`,
 		`{"users":[{"legacyUserId":"X","passwordHash":"$argon2id$v=19$m=1,t=1,p=1$AA$AA"}]}`,
 		`{"users":[{"legacyUserId":"X","passwordHash":"$argon2id$v=19$m=19456,t=2,p=1$Z0TI8Cc8aN8Dnh0//4iaWg$v478LUhrKR1N9KFuXRRPAexU+cOWYzeSI63mgCghl4Y","memberships":[{"accountId":"a","role":"emperor"}]}]}`,
+		`{"users":[{"legacyUserId":"X","passwordHash":"$argon2id$v=19$m=19456,t=2,p=1$Z0TI8Cc8aN8Dnh0//4iaWg$v478LUhrKR1N9KFuXRRPAexU+cOWYzeSI63mgCghl4Y"}]}`,
+		`{"users":[{"legacyUserId":"X","status":"retired","passwordHash":"$argon2id$v=19$m=19456,t=2,p=1$Z0TI8Cc8aN8Dnh0//4iaWg$v478LUhrKR1N9KFuXRRPAexU+cOWYzeSI63mgCghl4Y"}]}`,
 		`not json`,
 	} {
 		if _, err := accounts.ReadLegacyFile(strings.NewReader(bad)); err == nil {

@@ -78,6 +78,12 @@ type Invitation struct {
 	InvitedBy string    `dynamodbav:"invitedBy"` // a user id: an owner of the account, or an admin
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 	ExpiresAt int64     `dynamodbav:"expiresAt"`
+	// OwnerChangeID is set on the invitation an approved AO change sends,
+	// and PreviousOwners (PreviousOwnerUser or PreviousOwnerLeave) when it
+	// makes the invitee the owner: accepting it then hands the account over
+	// (Service.handoverItems).
+	OwnerChangeID  string `dynamodbav:"ownerChangeId,omitempty"`
+	PreviousOwners string `dynamodbav:"previousOwners,omitempty"`
 }
 
 func orgKey(id string) store.Key { return store.Key{PK: "ORG#" + id, SK: "ORG"} }

@@ -82,10 +82,10 @@ func TestNamesRefuseHiddenCharacters(t *testing.T) {
 			}
 			app := goodApplication()
 			app["companyName"] = name
-			app["newOwner"].(map[string]string)["name"] = name
+			app["newOwner"].(map[string]string)["lastName"] = name
 			r = e.call("POST", "/v1/accounts/"+account+"/owner-change-requests", partner, app)
-			if r.Status != 400 || !slices.Equal(fields(t, r), []string{"companyName", "newOwner.name"}) {
-				t.Errorf("AO change with %q = %d %s; want 400 naming companyName and newOwner.name", name, r.Status, r.Body)
+			if r.Status != 400 || !slices.Equal(fields(t, r), []string{"companyName", "newOwner.lastName"}) {
+				t.Errorf("AO change with %q = %d %s; want 400 naming companyName and newOwner.lastName", name, r.Status, r.Body)
 			}
 			time.Sleep(100 * time.Millisecond)
 			if got := testenv.MailsTo(t, owner); len(got) != 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,23 +29,51 @@ type Address struct {
 	Country    string `json:"country" dynamodbav:"country"`
 }
 
-// NewOwner is who the application names as the new account owner.
+// NewOwner is who the application names for the account: the new account
+// owner (TAO) or a new point of contact.
 type NewOwner struct {
-	Name        string `json:"name" dynamodbav:"name"`
-	DateOfBirth string `json:"dateOfBirth" dynamodbav:"dateOfBirth"`
-	Phone       string `json:"phone" dynamodbav:"phone"`
-	Email       string `json:"email" dynamodbav:"email"`
+	FirstName      string `json:"firstName" dynamodbav:"firstName"`
+	MiddleName     string `json:"middleName,omitempty" dynamodbav:"middleName,omitempty"`
+	LastName       string `json:"lastName" dynamodbav:"lastName"`
+	DateOfBirth    string `json:"dateOfBirth" dynamodbav:"dateOfBirth"`
+	Phone          string `json:"phone" dynamodbav:"phone"`
+	PhoneExtension string `json:"phoneExtension,omitempty" dynamodbav:"phoneExtension,omitempty"`
+	Fax            string `json:"fax,omitempty" dynamodbav:"fax,omitempty"`
+	// LegacyLoginID is the person's user id in the legacy or ACE portal,
+	// when they have one.
+	LegacyLoginID string `json:"legacyLoginId,omitempty" dynamodbav:"legacyLoginId,omitempty"`
+	Email         string `json:"email" dynamodbav:"email"`
 }
+
+// FullName is the person's first, middle and last name.
+func (n NewOwner) FullName() string {
+	return strings.Join(strings.Fields(n.FirstName+" "+n.MiddleName+" "+n.LastName), " ")
+}
+
+// What the application asks for: the new person's role, and what becomes of
+// the account's other owners when the new owner accepts.
+const (
+	PreviousOwnerUser  = "user"  // they stay, as plain users
+	PreviousOwnerLeave = "leave" // their membership ends
+)
 
 // OwnerChangeApplication is the body of
 // POST /v1/accounts/{accountId}/owner-change-requests.
 type OwnerChangeApplication struct {
-	EIN           string   `json:"ein"`
-	CompanyName   string   `json:"companyName"`
-	FiscalYearEnd string   `json:"fiscalYearEnd"`
-	Address       Address  `json:"address"`
-	NewOwner      NewOwner `json:"newOwner"`
-	Justification string   `json:"justification"`
+	// EIN or ProtestFilerNumber identifies the company: exactly one of them.
+	EIN                string   `json:"ein,omitempty"`
+	ProtestFilerNumber string   `json:"protestFilerNumber,omitempty"`
+	CompanyName        string   `json:"companyName"`
+	FiscalYearEnd      string   `json:"fiscalYearEnd"`
+	Address            Address  `json:"address"`
+	NewOwner           NewOwner `json:"newOwner"`
+	// NewRole is Owner (the new trade account owner) or POC.
+	NewRole string `json:"newRole"`
+	// PreviousOwner says, when NewRole is Owner, what becomes of the
+	// account's other owners once the new owner accepts:
+	// PreviousOwnerUser or PreviousOwnerLeave. Empty for a POC.
+	PreviousOwner string `json:"previousOwner,omitempty"`
+	Justification string `json:"justification"`
 }
 
 // Limits of the application's free-text fields.
@@ -56,7 +85,10 @@ const (
 
 var (
 	einPattern   = regexp.MustCompile(`^\d{2}-\d{7}$`)
+	pfnPattern   = regexp.MustCompile(`^[A-Z0-9]+(-[A-Z0-9]+)*$`)
 	phonePattern = regexp.MustCompile(`^\+?[0-9 ().-]{7,25}$`)
+	extPattern   = regexp.MustCompile(`^[0-9]{1,6}$`)
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
 	// poBox matches the common spellings of a post-office box: PO Box,
 	// P.O. Box, P O Box, POB, P.O.B., Post Office Box, Postal Box, PO#,
 	// Pobox, and a line that starts "Box 12".
@@ -72,6 +104,13 @@ func ValidEIN(s string) bool {
 	return einPattern.MatchString(s) && strings.Trim(s, "0-") != ""
 }
 
+// ValidProtestFilerNumber reports whether s can be a Protest Filer number:
+// 3 to 20 capital letters and digits, at least one digit, in groups joined
+// by single hyphens (the portal checks the form, not the number's issue).
+func ValidProtestFilerNumber(s string) bool {
+	return len(s) >= 3 && len(s) <= 20 && pfnPattern.MatchString(s) && strings.ContainsAny(s, "0123456789")
+}
+
 // ValidFiscalYearEnd reports whether s is MM/DD naming a real day of the
 // year (02/29 counts: a fiscal year may end on the last day of February).
 func ValidFiscalYearEnd(s string) bool {
@@ -82,14 +121,19 @@ func ValidFiscalYearEnd(s string) bool {
 	return err == nil
 }
 
-// ValidDateOfBirth reports whether s is YYYY-MM-DD, not before 1900-01-01 and
-// not after today.
+// MinAge is how old, in years, the person an application names must be.
+const MinAge = 18
+
+// ValidDateOfBirth reports whether s is YYYY-MM-DD, not before 1900-01-01
+// and at least MinAge years before today (someone born on 29 February
+// comes of age on 1 March in a common year).
 func ValidDateOfBirth(s string, today time.Time) bool {
 	d, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return false
 	}
-	return !d.Before(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)) && !d.After(today)
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	return !d.Before(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)) && !d.AddDate(MinAge, 0, 0).After(day)
 }
 
 // ValidPhone reports whether s looks like a phone number: 7 to 15 digits,
@@ -110,8 +154,19 @@ func ValidPhone(s string) bool {
 // Validate checks every field and names each one that is wrong, in one 400.
 func (a OwnerChangeApplication) Validate(today time.Time) (OwnerChangeApplication, error) {
 	var p problems
-	if !ValidEIN(strings.TrimSpace(a.EIN)) {
+	a.EIN = strings.TrimSpace(a.EIN)
+	a.ProtestFilerNumber = strings.ToUpper(strings.TrimSpace(a.ProtestFilerNumber))
+	switch {
+	case a.EIN == "" && a.ProtestFilerNumber == "":
+		p.Add("ein", "give the company's EIN or its Protest Filer number")
+		p.Add("protestFilerNumber", "give the company's EIN or its Protest Filer number")
+	case a.EIN != "" && a.ProtestFilerNumber != "":
+		p.Add("ein", "give the EIN or the Protest Filer number, not both")
+		p.Add("protestFilerNumber", "give the EIN or the Protest Filer number, not both")
+	case a.EIN != "" && !ValidEIN(a.EIN):
 		p.Add("ein", "must be an EIN as NN-NNNNNNN")
+	case a.ProtestFilerNumber != "" && !ValidProtestFilerNumber(a.ProtestFilerNumber):
+		p.Add("protestFilerNumber", "must be 3 to 20 letters and digits (with at least one digit), in groups joined by hyphens")
 	}
 	a.CompanyName = cleanName(&p, "companyName", a.CompanyName)
 	if !ValidFiscalYearEnd(strings.TrimSpace(a.FiscalYearEnd)) {
@@ -132,36 +187,85 @@ func (a OwnerChangeApplication) Validate(today time.Time) (OwnerChangeApplicatio
 	if len(ad.Country) != 2 || strings.Trim(ad.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		p.Add("address.country", "must be a two-letter country code (ISO 3166-1)")
 	}
-	no := &a.NewOwner
-	no.Name = cleanName(&p, "newOwner.name", no.Name)
-	if !ValidDateOfBirth(strings.TrimSpace(no.DateOfBirth), today) {
-		p.Add("newOwner.dateOfBirth", "must be a date as YYYY-MM-DD, from 1900-01-01 to today")
+	a.NewOwner = a.NewOwner.validate(&p, today)
+	a.NewRole = strings.TrimSpace(a.NewRole)
+	a.PreviousOwner = strings.TrimSpace(a.PreviousOwner)
+	switch a.NewRole {
+	case Owner:
+		if a.PreviousOwner != PreviousOwnerUser && a.PreviousOwner != PreviousOwnerLeave {
+			p.Add("previousOwner", "must be %s (the current owners stay as users) or %s (they leave the account)", PreviousOwnerUser, PreviousOwnerLeave)
+		}
+	case POC:
+		if a.PreviousOwner != "" {
+			p.Add("previousOwner", "applies only when newRole is %s: a new point of contact leaves the owners as they are", Owner)
+		}
+	default:
+		p.Add("newRole", "must be %s (the new trade account owner) or %s (a point of contact)", Owner, POC)
 	}
-	if !ValidPhone(strings.TrimSpace(no.Phone)) {
+	j := strings.TrimSpace(a.Justification)
+	if n := utf8.RuneCountInString(j); n < MinJustification || n > MaxJustification {
+		p.Add("justification", "must be %d to %d characters", MinJustification, MaxJustification)
+	}
+	a.Justification = j
+	a.FiscalYearEnd = strings.TrimSpace(a.FiscalYearEnd)
+	return a, sortedErr(p)
+}
+
+// validate checks the person's fields into p and returns them cleaned.
+func (no NewOwner) validate(p *problems, today time.Time) NewOwner {
+	no.FirstName = cleanName(p, "newOwner.firstName", no.FirstName)
+	if no.MiddleName != "" {
+		no.MiddleName = cleanName(p, "newOwner.middleName", no.MiddleName)
+	}
+	no.LastName = cleanName(p, "newOwner.lastName", no.LastName)
+	no.DateOfBirth = strings.TrimSpace(no.DateOfBirth)
+	if !ValidDateOfBirth(no.DateOfBirth, today) {
+		p.Add("newOwner.dateOfBirth", "must be a date as YYYY-MM-DD, from 1900-01-01 and at least %d years ago", MinAge)
+	}
+	no.Phone = strings.TrimSpace(no.Phone)
+	if !ValidPhone(no.Phone) {
 		p.Add("newOwner.phone", "must be a phone number of 7 to 15 digits")
+	}
+	no.PhoneExtension = strings.TrimSpace(no.PhoneExtension)
+	if no.PhoneExtension != "" && !extPattern.MatchString(no.PhoneExtension) {
+		p.Add("newOwner.phoneExtension", "must be 1 to 6 digits")
+	}
+	no.Fax = strings.TrimSpace(no.Fax)
+	if no.Fax != "" && !ValidPhone(no.Fax) {
+		p.Add("newOwner.fax", "must be a phone number of 7 to 15 digits")
+	}
+	no.LegacyLoginID = strings.TrimSpace(no.LegacyLoginID)
+	if no.LegacyLoginID != "" && !loginPattern.MatchString(no.LegacyLoginID) {
+		p.Add("newOwner.legacyLoginId", "must be 1 to 64 letters, digits and . _ @ -")
 	}
 	email, err := mail.Normalize(no.Email)
 	if err != nil {
 		p.Add("newOwner.email", "is not a valid email address")
 	}
 	no.Email = email
-	j := strings.TrimSpace(a.Justification)
-	if n := utf8.RuneCountInString(j); n < MinJustification || n > MaxJustification {
-		p.Add("justification", "must be %d to %d characters", MinJustification, MaxJustification)
-	}
-	a.Justification = j
-	a.EIN, a.FiscalYearEnd = strings.TrimSpace(a.EIN), strings.TrimSpace(a.FiscalYearEnd)
-	no.DateOfBirth, no.Phone = strings.TrimSpace(no.DateOfBirth), strings.TrimSpace(no.Phone)
-	return a, sortedErr(p)
+	return no
 }
+
+// roleWords says in words what the application makes its person.
+func (a OwnerChangeApplication) roleWords() string {
+	if a.NewRole == POC {
+		return "a point of contact"
+	}
+	return "the owner"
+}
+
+// formOrder is the order of the application's fields on the form, in which
+// a 400 names them.
+var formOrder = []string{"ein", "protestFilerNumber", "companyName", "fiscalYearEnd",
+	"address.street", "address.street2", "address.city", "address.state", "address.postalCode", "address.country",
+	"newOwner.firstName", "newOwner.middleName", "newOwner.lastName", "newOwner.dateOfBirth", "newOwner.phone",
+	"newOwner.phoneExtension", "newOwner.fax", "newOwner.legacyLoginId", "newOwner.email", "newRole", "previousOwner", "justification"}
 
 // sortedErr reports the problems in the order of the form (map iteration
 // above may add the address lines in any order).
 func sortedErr(p problems) error {
-	order := []string{"ein", "companyName", "fiscalYearEnd", "address.street", "address.street2", "address.city", "address.state",
-		"address.postalCode", "address.country", "newOwner.name", "newOwner.dateOfBirth", "newOwner.phone", "newOwner.email", "justification"}
 	var out problems
-	for _, f := range order {
+	for _, f := range formOrder {
 		for _, d := range p {
 			if d.Field == f {
 				out = append(out, d)
@@ -197,6 +301,10 @@ type OwnerChangeRequest struct {
 	DecidedBy   string                 `dynamodbav:"decidedBy,omitempty" json:"decidedBy,omitempty"`
 	CreatedAt   time.Time              `dynamodbav:"createdAt" json:"createdAt"`
 	DecidedAt   *time.Time             `dynamodbav:"decidedAt,omitempty" json:"decidedAt,omitempty"`
+	// CompletedBy and CompletedAt say who accepted the invitation an
+	// approval sent, and when: the change then took effect.
+	CompletedBy string     `dynamodbav:"completedBy,omitempty" json:"completedBy,omitempty"`
+	CompletedAt *time.Time `dynamodbav:"completedAt,omitempty" json:"completedAt,omitempty"`
 }
 
 func ocrKey(id string) store.Key { return store.Key{PK: "OCR#" + id, SK: "OCR"} }
@@ -219,6 +327,9 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 	if acc == nil {
 		return nil, nil
 	}
+	if acc.IsSuspended() && slices.ContainsFunc(members, func(m Member) bool { return m.UserID == p.UserID }) {
+		return nil, errSuspended(acc) // its members change nothing, this included; others file as ever
+	}
 	now := s.Now().UTC()
 	req := &OwnerChangeRequest{ID: store.NewID(), AccountID: acc.ID, ApplicantID: p.UserID, Applicant: p.Email, Application: a,
 		Status: "pending", CreatedAt: now}
@@ -229,7 +340,7 @@ func (s *Service) ApplyOwnerChange(ctx context.Context, p Principal, accountID s
 	}
 	s.record(ctx, p, acc.ID, audit.Event{Action: audit.OwnerChangeRequested, Details: map[string]string{"requestId": req.ID, "newOwner": a.NewOwner.Email}})
 	data := map[string]any{"AccountName": acc.Name, "OrgName": acc.OrgName, "Applicant": p.Name, "ApplicantEmail": p.Email,
-		"NewOwner": a.NewOwner.Name, "NewOwnerEmail": a.NewOwner.Email, "FiledAt": now.Format("2 January 2006, 15:04 UTC"),
+		"NewOwner": a.NewOwner.FullName(), "NewOwnerEmail": a.NewOwner.Email, "Role": a.roleWords(), "FiledAt": now.Format("2 January 2006, 15:04 UTC"),
 		"AccountURL": s.PortalURL + "/accounts/" + url.PathEscape(acc.ID) + "/owner-change"}
 	for _, m := range members {
 		if m.Role != Owner {
@@ -293,7 +404,7 @@ func (s *Service) DecideOwnerChange(ctx context.Context, p Principal, id, decisi
 	if status == "approved" {
 		name = acc.Name
 	}
-	data := map[string]any{"AccountName": name, "Decision": status, "Comment": comment, "NewOwner": req.Application.NewOwner.Name,
+	data := map[string]any{"AccountName": name, "Decision": status, "Comment": comment, "NewOwner": req.Application.NewOwner.FullName(), "Role": req.Application.roleWords(),
 		"FiledAt": req.CreatedAt.UTC().Format("2 January 2006")}
 	if err := s.Mail.Send(ctx, mail.Message{To: req.Applicant, Template: "owner_change_decided", Data: data}); err != nil {
 		s.Log.ErrorContext(ctx, "owner-change decision email not sent", "err", err.Error())
@@ -301,5 +412,9 @@ func (s *Service) DecideOwnerChange(ctx context.Context, p Principal, id, decisi
 	if status != "approved" {
 		return nil
 	}
-	return s.invite(ctx, p, acc, req.Application.NewOwner.Email, Owner)
+	inv := Invitation{Email: req.Application.NewOwner.Email, Role: req.Application.NewRole, OwnerChangeID: req.ID}
+	if inv.Role != POC { // applications filed before the role was asked name an owner
+		inv.Role, inv.PreviousOwners = Owner, req.Application.PreviousOwner
+	}
+	return s.sendInvitation(ctx, p, acc, inv)
 }

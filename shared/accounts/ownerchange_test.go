@@ -33,9 +33,30 @@ func TestValidators(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
 		want bool
-	}{{"1980-05-17", true}, {"1900-01-01", true}, {"1899-12-31", false}, {"2026-11-24", true}, {"2026-11-25", false}, {"1980-02-30", false}, {"17/05/1980", false}} {
+	}{
+		{"1980-05-17", true}, {"1900-01-01", true}, {"1899-12-31", false}, {"2008-11-24", true}, {"2008-11-25", false},
+		{"2026-11-24", false}, {"2030-01-01", false}, {"1980-02-30", false}, {"17/05/1980", false},
+	} {
 		if got := accounts.ValidDateOfBirth(tt.in, today); got != tt.want {
 			t.Errorf("ValidDateOfBirth(%q) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	// Born on 29 February: of age on 1 March of a common year.
+	for _, tt := range []struct {
+		today time.Time
+		want  bool
+	}{{time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC), false}, {time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), true}, {time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC), true}} {
+		if got := accounts.ValidDateOfBirth("2008-02-29", tt.today); got != tt.want {
+			t.Errorf("ValidDateOfBirth(2008-02-29) on %s = %v; want %v", tt.today.Format(time.DateOnly), got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"PF-12345", true}, {"2001A", true}, {"A1B", true}, {"AB", false}, {"ABCDEF", false}, {"PF--1", false}, {"-PF1", false}, {"PF1-", false},
+		{"pf-1234", false}, {"PF 1234", false}, {"123456789012345678901", false}} {
+		if got := accounts.ValidProtestFilerNumber(tt.in); got != tt.want {
+			t.Errorf("ValidProtestFilerNumber(%q) = %v; want %v", tt.in, got, tt.want)
 		}
 	}
 	for _, tt := range []struct {
@@ -64,8 +85,10 @@ func TestValidators(t *testing.T) {
 func goodApplication() map[string]any {
 	return map[string]any{
 		"ein": "12-3456789", "companyName": "Acme Imports LLC", "fiscalYearEnd": "12/31",
-		"address":       map[string]string{"street": "1200 Harbor Blvd", "city": "Long Beach", "state": "CA", "postalCode": "90802", "country": "us"},
-		"newOwner":      map[string]string{"name": "Nora Newowner", "dateOfBirth": "1980-05-17", "phone": "+1 (562) 555-0143", "email": testenv.Email("newao")},
+		"address": map[string]string{"street": "1200 Harbor Blvd", "city": "Long Beach", "state": "CA", "postalCode": "90802", "country": "us"},
+		"newOwner": map[string]string{"firstName": "Nora", "middleName": "Jane", "lastName": "Newowner", "dateOfBirth": "1980-05-17",
+			"phone": "+1 (562) 555-0143", "phoneExtension": "204", "fax": "+1 562 555 0199", "legacyLoginId": "nnewowner", "email": testenv.Email("newao")},
+		"newRole": "owner", "previousOwner": "user",
 		"justification": "Our previous account owner retired in October; Nora now runs trade compliance.",
 	}
 }
@@ -76,9 +99,10 @@ func TestOwnerChangeJourney(t *testing.T) {
 	w := e.world(true)
 	bad := map[string]any{
 		"ein": "123456789", "companyName": "", "fiscalYearEnd": "02/30",
-		"address":       map[string]string{"street": "P.O. Box 42", "city": "", "postalCode": "", "country": "USA"},
-		"newOwner":      map[string]string{"name": "", "dateOfBirth": "1899-12-31", "phone": "12", "email": "nope"},
-		"justification": "short",
+		"address": map[string]string{"street": "P.O. Box 42", "city": "", "postalCode": "", "country": "USA"},
+		"newOwner": map[string]string{"firstName": "", "middleName": "J\u202e", "lastName": "", "dateOfBirth": "2010-01-01", "phone": "12",
+			"phoneExtension": "12a", "fax": "1", "legacyLoginId": "no spaces!", "email": "nope"},
+		"newRole": "king", "justification": "short",
 	}
 	r := e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, bad)
 	var body struct {
@@ -90,13 +114,40 @@ func TestOwnerChangeJourney(t *testing.T) {
 	if err := jsonUnmarshal(r.Body, &body); err != nil || r.Status != 400 || body.Error.Code != "invalid_ein" {
 		t.Fatalf("every field wrong = %d %s; want 400 invalid_ein", r.Status, r.Body)
 	}
-	var fields []string
+	var named []string
 	for _, d := range body.Error.Details {
-		fields = append(fields, d.Field)
+		named = append(named, d.Field)
 	}
-	want := "ein,companyName,fiscalYearEnd,address.street,address.city,address.postalCode,address.country,newOwner.name,newOwner.dateOfBirth,newOwner.phone,newOwner.email,justification"
-	if strings.Join(fields, ",") != want {
-		t.Errorf("fields named = %v\nwant %s", fields, want)
+	want := "ein,companyName,fiscalYearEnd,address.street,address.city,address.postalCode,address.country,newOwner.firstName,newOwner.middleName," +
+		"newOwner.lastName,newOwner.dateOfBirth,newOwner.phone,newOwner.phoneExtension,newOwner.fax,newOwner.legacyLoginId,newOwner.email,newRole,justification"
+	if strings.Join(named, ",") != want {
+		t.Errorf("fields named = %v\nwant %s", named, want)
+	}
+	// The company identifier: exactly one of the two; the previous owner's
+	// fate only for a new owner.
+	for _, c := range []struct {
+		name   string
+		change func(map[string]any)
+		want   string
+	}{
+		{"no identifier", func(a map[string]any) { delete(a, "ein") }, "ein,protestFilerNumber"},
+		{"both identifiers", func(a map[string]any) { a["protestFilerNumber"] = "PF-12345" }, "ein,protestFilerNumber"},
+		{"bad protest filer number", func(a map[string]any) { delete(a, "ein"); a["protestFilerNumber"] = "PF" }, "protestFilerNumber"},
+		{"owner without the previous owner's fate", func(a map[string]any) { delete(a, "previousOwner") }, "previousOwner"},
+		{"unknown fate", func(a map[string]any) { a["previousOwner"] = "exile" }, "previousOwner"},
+		{"a POC with a fate", func(a map[string]any) { a["newRole"] = "poc" }, "previousOwner"},
+		{"born before 1900", func(a map[string]any) { a["newOwner"].(map[string]string)["dateOfBirth"] = "1899-12-31" }, "newOwner.dateOfBirth"},
+		{"the old single name", func(a map[string]any) { a["newOwner"].(map[string]string)["name"] = "Nora Newowner" }, "name"},
+	} {
+		app := goodApplication()
+		c.change(app)
+		r := e.call("POST", "/v1/accounts/"+w.accountID+"/owner-change-requests", w.user, app)
+		if got := strings.Join(fields(t, r), ","); r.Status != 400 || got != c.want {
+			t.Errorf("%s = %d %s; want 400 naming %s", c.name, r.Status, r.Body, c.want)
+		}
+	}
+	if list := e.must(e.call("GET", "/v1/owner-change-requests", w.admin, nil), 200).JSON()["requests"].([]any); len(list) != 0 {
+		t.Fatalf("requests after refused applications = %v; want none", list)
 	}
 	app := goodApplication()
 	newAO := app["newOwner"].(map[string]string)["email"]
@@ -140,9 +191,10 @@ func TestOwnerChangeJourney(t *testing.T) {
 // no panic, every rejection a 400 naming fields, every acceptance valid by
 // each validator.
 func FuzzOwnerChangeApplication(f *testing.F) {
-	f.Add([]byte(`{"ein":"12-3456789","companyName":"A","fiscalYearEnd":"12/31","address":{"street":"1 Main St","city":"X","postalCode":"1","country":"US"},"newOwner":{"name":"N","dateOfBirth":"1980-01-01","phone":"5555555555","email":"a@b.example"},"justification":"twenty characters ok!"}`))
+	f.Add([]byte(`{"ein":"12-3456789","companyName":"A","fiscalYearEnd":"12/31","address":{"street":"1 Main St","city":"X","postalCode":"1","country":"US"},"newOwner":{"firstName":"N","lastName":"O","dateOfBirth":"1980-01-01","phone":"5555555555","email":"a@b.example"},"newRole":"owner","previousOwner":"leave","justification":"twenty characters ok!"}`))
+	f.Add([]byte(`{"protestFilerNumber":"pf-1","companyName":"A","fiscalYearEnd":"02/29","address":{"street":"1 Main St","city":"X","postalCode":"1","country":"US"},"newOwner":{"firstName":"N","middleName":"Q","lastName":"O","dateOfBirth":"2008-02-29","phone":"5555555555","phoneExtension":"1","fax":"5555555","legacyLoginId":"a.b","email":"a@b.example"},"newRole":"poc","justification":"twenty characters ok!"}`))
 	f.Add([]byte(`{"address":{"street":"P.O. Box 1"},"newOwner":{"dateOfBirth":"0000-00-00"}}`))
-	f.Add([]byte(`{"fiscalYearEnd":"02/29","newOwner":{"phone":"+++"}}`))
+	f.Add([]byte(`{"ein":"12-3456789","protestFilerNumber":"X-1","fiscalYearEnd":"02/29","newOwner":{"phone":"+++","phoneExtension":"x"},"newRole":"poc","previousOwner":"user"}`))
 	today := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var a accounts.OwnerChangeApplication
@@ -160,8 +212,14 @@ func FuzzOwnerChangeApplication(f *testing.F) {
 			}
 			return
 		}
-		if !accounts.ValidEIN(got.EIN) || !accounts.ValidFiscalYearEnd(got.FiscalYearEnd) || accounts.IsPOBox(got.Address.Street) ||
-			accounts.IsPOBox(got.Address.Street2) || !accounts.ValidDateOfBirth(got.NewOwner.DateOfBirth, today) || !accounts.ValidPhone(got.NewOwner.Phone) {
+		identified := (got.EIN != "") != (got.ProtestFilerNumber != "") &&
+			(got.EIN == "" || accounts.ValidEIN(got.EIN)) && (got.ProtestFilerNumber == "" || accounts.ValidProtestFilerNumber(got.ProtestFilerNumber))
+		role := (got.NewRole == accounts.Owner && (got.PreviousOwner == accounts.PreviousOwnerUser || got.PreviousOwner == accounts.PreviousOwnerLeave)) ||
+			(got.NewRole == accounts.POC && got.PreviousOwner == "")
+		no := got.NewOwner
+		if !identified || !role || !accounts.ValidFiscalYearEnd(got.FiscalYearEnd) || accounts.IsPOBox(got.Address.Street) ||
+			accounts.IsPOBox(got.Address.Street2) || !accounts.ValidDateOfBirth(no.DateOfBirth, today) || !accounts.ValidPhone(no.Phone) ||
+			(no.Fax != "" && !accounts.ValidPhone(no.Fax)) || no.FirstName == "" || no.LastName == "" || no.Email == "" {
 			t.Fatalf("accepted %+v", got)
 		}
 	})
@@ -186,7 +244,7 @@ func TestOwnerChangeNoticeAndSameAnswer(t *testing.T) {
 	// The owner hears of it (after the invitation that made them owner); the user does not.
 	notice := testenv.WaitMails(t, w.ownerEmail, 2)
 	if len(notice) != 2 || !strings.Contains(notice[1].Subject, "Acme Imports") || !strings.Contains(notice[1].Body.Text, applicantEmail) ||
-		!strings.Contains(notice[1].Body.Text, "Nora Newowner") || !strings.Contains(notice[1].Body.HTML, applicantEmail) {
+		!strings.Contains(notice[1].Body.Text, "Nora Jane Newowner") || !strings.Contains(notice[1].Body.HTML, applicantEmail) {
 		t.Errorf("owner mails = %+v; want the notice of the application", notice)
 	}
 	if got := testenv.MailsTo(t, w.userEmail); len(got) != 1 {

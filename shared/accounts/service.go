@@ -95,7 +95,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	}
 	acc := &account.Account{
 		ID: store.NewID(), OrgID: org.ID, OrgName: org.Name, Name: na.Name, EntityType: na.EntityType, Programs: na.Programs,
-		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, CreatedAt: s.Now().UTC(),
+		SpecialistID: na.SpecialistID, ReviewDueDate: na.ReviewDueDate, FieldOffice: na.FieldOffice, CreatedAt: s.Now().UTC(),
 	}
 	if acc.ReviewDueDate == "" {
 		acc.ReviewDueDate = s.Now().UTC().AddDate(1, 0, 0).Format(dateLayout)
@@ -255,14 +255,21 @@ var errLinkNotFound = fault.New(fault.NotFound, "link_not_found", "no such link"
 // invite makes an invitation to the account for email with role, replacing
 // any earlier one for that email, and mails the link.
 func (s *Service) invite(ctx context.Context, p Principal, acc *account.Account, email, role string) error {
+	return s.sendInvitation(ctx, p, acc, Invitation{Email: email, Role: role})
+}
+
+// sendInvitation stores inv (its email, role and AO-change fields as given;
+// the rest is filled in here), replacing any earlier invitation of its email
+// to the account, and mails the link.
+func (s *Service) sendInvitation(ctx context.Context, p Principal, acc *account.Account, inv Invitation) error {
+	email, role := inv.Email, inv.Role
 	tok, err := session.NewToken()
 	if err != nil {
 		return err
 	}
 	hash := session.HashToken(tok)
 	now := s.Now().UTC()
-	inv := Invitation{Key: inviteKey(hash), AccountID: acc.ID, Email: email, Role: role, InvitedBy: p.UserID,
-		CreatedAt: now, ExpiresAt: now.Add(InvitationTTL).Unix()}
+	inv.Key, inv.AccountID, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt = inviteKey(hash), acc.ID, p.UserID, now, now.Add(InvitationTTL).Unix()
 	if err := s.replaceInvitation(ctx, hash, inv); err != nil {
 		return err
 	}
@@ -358,7 +365,10 @@ var (
 // user's email must be the invited one, and whoever invited them must still
 // be allowed to: an active admin, or an active owner of the account (checked
 // again in the transaction that adds the membership). A user who is already
-// a member keeps the higher of their role and the invited one.
+// a member keeps the higher of their role and the invited one. The
+// invitation of an approved AO change that names a new owner hands the
+// account over in the same transaction (handoverItems). A suspended
+// account's invitations wait until it is reinstated.
 func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identity.Membership, error) {
 	if !session.WellFormed(tok) {
 		return nil, errInvitationGone
@@ -379,6 +389,9 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 	if err != nil {
 		return nil, errInvitationGone
 	}
+	if acc.IsSuspended() {
+		return nil, errSuspended(acc) // the invitation stays: it can be accepted once the account is reinstated
+	}
 	inviter, err := s.inviterCheck(ctx, acc.ID, inv.InvitedBy, p.UserID)
 	if err != nil {
 		return nil, err
@@ -393,7 +406,14 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		m, join, err := s.memberItems(ctx, acc, p.UserID, p.Email, inv.Role)
+		var m *identity.Membership
+		var join []types.TransactWriteItem
+		var h *handover
+		if inv.Role == Owner && inv.PreviousOwners != "" {
+			m, join, h, err = s.handoverItems(ctx, acc.ID, p.UserID, p.Email, inv.PreviousOwners, inv.OwnerChangeID)
+		} else {
+			m, join, err = s.memberItems(ctx, acc, p.UserID, p.Email, inv.Role)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -416,6 +436,9 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 			return nil, fmt.Errorf("accept invitation: %w", err)
 		}
 		s.record(ctx, p, acc.ID, audit.Event{Action: audit.InvitationAccepted, Details: map[string]string{"role": m.Role}})
+		if h != nil {
+			s.recordHandover(ctx, p, acc.ID, inv.OwnerChangeID, h)
+		}
 		return m, nil
 	}
 }
@@ -586,7 +609,7 @@ func (s *Service) members(ctx context.Context, accountID string) ([]Member, erro
 // Deactivate ends a user's membership of the account at once (the AO and
 // staff). The last owner cannot be removed, however many owners try at once.
 func (s *Service) Deactivate(ctx context.Context, p Principal, accountID, userID string) error {
-	acc, _, err := s.Authorize(ctx, p, accountID, ManageUsers)
+	acc, _, err := s.Authorize(ctx, p, accountID, RemoveUsers)
 	if err != nil {
 		return err
 	}

@@ -59,13 +59,18 @@ type AccountRequest struct {
 	OwnerEmail    string   `json:"ownerEmail"`
 	SpecialistID  string   `json:"specialistId"`
 	ReviewDueDate string   `json:"reviewDueDate"`
+	FieldOffice   string   `json:"fieldOffice"`
 }
 
 // NewAccount is a validated account request.
 type NewAccount struct {
 	Name, EntityType, OwnerEmail, SpecialistID, ReviewDueDate string
 	Programs                                                  []string
+	FieldOffice                                               string
 }
+
+// MaxFieldOffice bounds the name of a field office.
+const MaxFieldOffice = 100
 
 // Validate checks every field and names each one that is wrong.
 func (r AccountRequest) Validate() (NewAccount, error) {
@@ -100,6 +105,14 @@ func (r AccountRequest) Validate() (NewAccount, error) {
 	if len(na.SpecialistID) > 64 {
 		p.Add("specialistId", "is not a user id")
 	}
+	office, err := mail.Name(r.FieldOffice)
+	switch {
+	case err != nil:
+		p.Add("fieldOffice", "%v", err)
+	case utf8.RuneCountInString(office) > MaxFieldOffice:
+		p.Add("fieldOffice", "is longer than %d characters", MaxFieldOffice)
+	}
+	na.FieldOffice = office
 	return na, p.Err()
 }
 

@@ -55,9 +55,13 @@ const (
 	UserDeactivated      = "user_deactivated"
 	RoleChanged          = "role_changed"
 	LegacySynced         = "legacy_synced"
+	LegacySyncRefused    = "legacy_sync_refused" // the right password of a credential not active in the legacy system
 	OwnerChangeRequested = "owner_change_requested"
 	OwnerChangeApproved  = "owner_change_approved"
 	OwnerChangeRejected  = "owner_change_rejected"
+	OwnerChangeCompleted = "owner_change_completed" // the new owner accepted: the previous owners became users or left
+	AccountSuspended     = "account_suspended"
+	AccountReinstated    = "account_reinstated"
 
 	// Programme applications.
 	ApplicationSubmitted = "application_submitted"

@@ -119,8 +119,9 @@ func fixed(path string, body any) func(*cell) (string, any) {
 func application() map[string]any {
 	return map[string]any{
 		"ein": "12-3456789", "companyName": "Matrix Imports LLC", "fiscalYearEnd": "12/31",
-		"address":       map[string]string{"street": "1 Harbor Way", "city": "Oakland", "postalCode": "94607", "country": "US"},
-		"newOwner":      map[string]string{"name": "Nia New", "dateOfBirth": "1985-03-02", "phone": "+1 510 555 0100", "email": testenv.Email("newao")},
+		"address":  map[string]string{"street": "1 Harbor Way", "city": "Oakland", "postalCode": "94607", "country": "US"},
+		"newOwner": map[string]string{"firstName": "Nia", "lastName": "New", "dateOfBirth": "1985-03-02", "phone": "+1 510 555 0100", "email": testenv.Email("newao")},
+		"newRole":  "owner", "previousOwner": "user",
 		"justification": "The owner left the company last month.",
 	}
 }
@@ -242,6 +243,15 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"POST /v1/invitations/{token}/accept", fixed("/v1/invitations/not-a-token/accept", nil), session(gone)},
 		{"POST /v1/invitations/{token}/sign-up", fixed("/v1/invitations/not-a-token/sign-up", map[string]any{"name": "New Person", "password": matrixPassword,
 			"securityAnswers": []map[string]string{{"questionId": "q01", "answer": "a"}, {"questionId": "q02", "answer": "b"}, {"questionId": "q03", "answer": "c"}}}), all(gone)},
+		{"GET /v1/accounts/{accountId}", fixed(acc, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"POST /v1/accounts/{accountId}/suspend", func(*cell) (string, any) {
+			_ = m.d.Accounts.Reinstate(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.second, "matrix") // active first
+			return "/v1/accounts/" + m.second + "/suspend", map[string]string{"reason": "matrix"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/accounts/{accountId}/reinstate", func(*cell) (string, any) {
+			_ = m.d.Accounts.Suspend(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.second, "matrix") // suspended first
+			return "/v1/accounts/" + m.second + "/reinstate", map[string]string{"reason": "matrix"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 		{"GET /v1/accounts/{accountId}/users", fixed(acc+"/users", nil), [8]int{unauth, missing, forbid, forbid, ok, missing, ok, ok}},
 		{"POST /v1/accounts/{accountId}/users/{userId}/deactivate", func(c *cell) (string, any) {
 			return acc + "/users/" + freshMember(c) + "/deactivate", nil

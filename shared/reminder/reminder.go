@@ -203,8 +203,9 @@ func (j *Job) accountsDue(ctx context.Context, due string) ([]account.Account, e
 	if err != nil {
 		return nil, err
 	}
-	// The index lags a due date that just moved.
-	return slices.DeleteFunc(accs, func(a account.Account) bool { return a.ReviewDueDate != due }), nil
+	// The index lags a due date that just moved, and an account just
+	// suspended (which Suspend takes out of the index).
+	return slices.DeleteFunc(accs, func(a account.Account) bool { return a.ReviewDueDate != due || a.IsSuspended() }), nil
 }
 
 // nearDeadline reports whether less than Margin is left before the

@@ -5,7 +5,10 @@
 //	TABLE_NAME=partner-portal legacy-import -file testdata/legacy-users.json
 //
 // It reads the same environment as the functions (TABLE_NAME, the AWS
-// endpoint variables). Credentials already imported are left as they are.
+// endpoint variables). Each record carries the credential's status in the
+// legacy system (active, inactive, suspended); only an active credential can
+// be synced. Credentials already imported keep their hash and memberships and
+// take the file's status, unless they were synced already.
 package main
 
 import (
@@ -45,10 +48,11 @@ func run(file string) error {
 	if err != nil {
 		return err
 	}
-	added, err := deps.Accounts.ImportLegacy(ctx, users)
+	res, err := deps.Accounts.ImportLegacy(ctx, users)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("legacy-import: %d of %d legacy users imported (%d were already there)\n", added, len(users), len(users)-added)
+	fmt.Printf("legacy-import: %d of %d legacy users imported (%d were already there, %d of them with a new status)\n",
+		res.Added, len(users), len(users)-res.Added, res.Updated)
 	return nil
 }

@@ -37,19 +37,22 @@ func TestImportCommand(t *testing.T) {
 		}
 		return string(out)
 	}
-	if out := run(); !strings.Contains(out, "2 of 2 legacy users imported") {
+	if out := run(); !strings.Contains(out, "3 of 3 legacy users imported") {
 		t.Errorf("first run said %q", out)
 	}
-	if out := run(); !strings.Contains(out, "0 of 2 legacy users imported (2 were already there)") {
+	if out := run(); !strings.Contains(out, "0 of 3 legacy users imported (3 were already there, 0 of them with a new status)") {
 		t.Errorf("second run said %q", out)
 	}
 	d := testenv.DepsWith(t, cfg)
-	var item struct {
-		PasswordHash string `dynamodbav:"passwordHash"`
-	}
-	found, err := d.Store.Get(context.Background(), store.Key{PK: "LEGACY#CTP-0001", SK: "LEGACY"}, &item)
-	if err != nil || !found || !strings.HasPrefix(item.PasswordHash, "$argon2id$") {
-		t.Errorf("imported item: found=%v hash=%q err=%v", found, item.PasswordHash, err)
+	for id, status := range map[string]string{"CTP-0001": "active", "CTP-0003": "inactive"} {
+		var item struct {
+			PasswordHash string `dynamodbav:"passwordHash"`
+			Status       string `dynamodbav:"status"`
+		}
+		found, err := d.Store.Get(context.Background(), store.Key{PK: "LEGACY#" + id, SK: "LEGACY"}, &item)
+		if err != nil || !found || !strings.HasPrefix(item.PasswordHash, "$argon2id$") || item.Status != status {
+			t.Errorf("imported %s: found=%v hash=%q status=%q err=%v; want status %s", id, found, item.PasswordHash, item.Status, err, status)
+		}
 	}
 	cmd := exec.Command(bin)
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "-file is required") {
