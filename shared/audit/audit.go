@@ -69,6 +69,12 @@ const (
 	EvidenceRefused       = "evidence_refused"
 	EvidenceUploaded      = "evidence_uploaded"
 	EvidenceDeleted       = "evidence_deleted"
+
+	// The public document library.
+	LibraryUploadStarted     = "library_upload_started"
+	LibraryUploadRefused     = "library_upload_refused"
+	LibraryDocumentPublished = "library_document_published"
+	LibraryDocumentDeleted   = "library_document_deleted"
 )
 
 // Event is one audited action. UserID is whom it is about (its list), ActorID

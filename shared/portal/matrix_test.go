@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -9,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/library"
 	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
 )
@@ -69,6 +74,26 @@ func newMatrix(t *testing.T) *matrix {
 		m.tokens[p] = m.signIn(m.emails[p])
 	}
 	return m
+}
+
+// libraryDocument makes a library document, published (its PDF put in the
+// bucket and checked) or still pending, and returns its id.
+func (m *matrix) libraryDocument(publish bool) string {
+	m.t.Helper()
+	ctx := context.Background()
+	content := []byte("%PDF-1.7\nmatrix\n")
+	doc, _, err := m.d.Library.StartUpload(ctx, m.ids["admin"], library.NewDocument{Title: "Matrix guide", Category: "guidance",
+		FileName: "guide.pdf", Size: int64(len(content))})
+	must(m.t, err)
+	if !publish {
+		return doc.ID
+	}
+	_, err = m.d.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(m.d.Config.BucketName), Key: aws.String("library/" + doc.ID),
+		Body: bytes.NewReader(content), ContentType: aws.String(library.ContentType)})
+	must(m.t, err)
+	_, err = m.d.Library.Complete(ctx, m.ids["admin"], doc.ID)
+	must(m.t, err)
+	return doc.ID
 }
 
 func must(t *testing.T, err error) {
@@ -249,6 +274,14 @@ func TestRoleRouteMatrix(t *testing.T) {
 
 		{"POST /v1/accounts/{accountId}/annual-reviews", fixed(acc+"/annual-reviews", nil), [8]int{unauth, missing, conflict, conflict, conflict, missing, forbid, forbid}},
 		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents", nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+
+		{"GET /v1/library", fixed("/v1/library?category=guidance", nil), all(ok)},
+		{"GET /v1/library/{docId}", fixed("/v1/library/"+m.libraryDocument(true), nil), all(ok)},
+		{"POST /v1/library", fixed("/v1/library", map[string]any{"title": "Guide", "category": "guidance", "fileName": "guide.pdf", "size": 100}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"POST /v1/library/{docId}/complete", fixed("/v1/library/nope/complete", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, missing}},
+		{"DELETE /v1/library/{docId}", func(*cell) (string, any) { return "/v1/library/" + m.libraryDocument(false), nil },
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
 		{"GET /sign-up", fixed("/sign-up", nil), all(ok)},

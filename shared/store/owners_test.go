@@ -42,6 +42,7 @@ var owned = []struct {
 	{"WINDOW#", []string{"throttle"}, "rate-limit window"},
 	{"FREEZE", []string{"notice"}, "data freeze"},
 	{"ANNOUNCEMENT", []string{"notice"}, "announcement"},
+	{"LIBRARY", []string{"library"}, "library document"},
 	{"AUDIT#", []string{"audit"}, "audit event"},
 	{"SUPPRESS", []string{"delivery"}, "suppressed address"},
 	{"HEALTH", []string{"store"}, "health probe"},
