@@ -70,6 +70,14 @@ const (
 	EvidenceUploaded      = "evidence_uploaded"
 	EvidenceDeleted       = "evidence_deleted"
 
+	// Notices: announcements and data freezes.
+	AnnouncementPublished = "announcement_published"
+	AnnouncementEdited    = "announcement_edited"
+	AnnouncementWithdrawn = "announcement_withdrawn"
+	FreezeCreated         = "freeze_created"
+	FreezeRescheduled     = "freeze_rescheduled"
+	FreezeLifted          = "freeze_lifted"
+
 	// The public document library.
 	LibraryUploadStarted     = "library_upload_started"
 	LibraryUploadRefused     = "library_upload_refused"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/store"
@@ -31,28 +32,19 @@ type Freeze struct {
 	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
 }
 
-// Announcement is a notice shown to every user within its window.
-type Announcement struct {
-	store.Key `json:"-"`
-	ID        string    `dynamodbav:"id" json:"id"`
-	Title     string    `dynamodbav:"title" json:"title"`
-	Body      string    `dynamodbav:"body" json:"body"`
-	Severity  string    `dynamodbav:"severity" json:"severity"`
-	StartsAt  time.Time `dynamodbav:"startsAt" json:"startsAt"`
-	EndsAt    time.Time `dynamodbav:"endsAt" json:"endsAt"`
-	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
-}
-
-// Severities of an announcement.
-var Severities = []string{"info", "warning", "critical"}
-
 // CacheFor is how long a process trusts its copy of the freezes: a freeze
 // made elsewhere takes effect here within this time.
 const CacheFor = 30 * time.Second
 
+// Recorder writes audit events (audit.Log).
+type Recorder interface {
+	Record(ctx context.Context, e audit.Event) error
+}
+
 // Service keeps freezes and announcements.
 type Service struct {
 	Store *store.Store
+	Audit Recorder
 	Now   func() time.Time
 	Log   *slog.Logger
 	// CacheFor overrides the package's CacheFor (tests shorten it).
@@ -211,31 +203,4 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		e.Extra = map[string]any{"freeze": map[string]any{"id": f.ID, "startsAt": f.StartsAt, "endsAt": f.EndsAt}}
 		httpapi.WriteError(w, r, e)
 	})
-}
-
-// CreateAnnouncement publishes an announcement.
-func (s *Service) CreateAnnouncement(ctx context.Context, a Announcement) (*Announcement, error) {
-	a.ID = store.NewID()
-	a.Key = store.Key{PK: "ANNOUNCEMENT", SK: a.StartsAt.UTC().Format(sortKey) + "#" + a.ID}
-	a.ExpiresAt = a.EndsAt.Add(24 * time.Hour).Unix()
-	if err := s.Store.Put(ctx, a, nil); err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
-
-// Announcements lists the announcements in force now, newest first.
-func (s *Service) Announcements(ctx context.Context) ([]Announcement, error) {
-	var all []Announcement
-	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "ANNOUNCEMENT"), false, &all); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	out := []Announcement{}
-	for _, a := range all {
-		if !now.Before(a.StartsAt) && now.Before(a.EndsAt) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }

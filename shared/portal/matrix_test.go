@@ -76,6 +76,15 @@ func newMatrix(t *testing.T) *matrix {
 	return m
 }
 
+// announcement makes a live announcement for everyone and returns its id.
+func (m *matrix) announcement() string {
+	m.t.Helper()
+	a, err := m.d.Notices.CreateAnnouncement(context.Background(), m.ids["admin"], notice.Announcement{Title: "Matrix", Body: "News",
+		Severity: "info", StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(time.Hour)})
+	must(m.t, err)
+	return a.ID
+}
+
 // libraryDocument makes a library document, published (its PDF put in the
 // bucket and checked) or still pending, and returns its id.
 func (m *matrix) libraryDocument(publish bool) string {
@@ -249,6 +258,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET /v1/announcements", fixed("/v1/announcements", nil), all(ok)},
 		{"POST /v1/announcements", fixed("/v1/announcements", map[string]string{"title": "Hello", "body": "News", "severity": "info",
 			"startsAt": "2026-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"PATCH /v1/announcements/{id}", func(*cell) (string, any) {
+			return "/v1/announcements/" + m.announcement(), map[string]any{"version": 1, "title": "Edited"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"DELETE /v1/announcements/{id}", func(*cell) (string, any) { return "/v1/announcements/" + m.announcement(), nil },
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
 
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},
