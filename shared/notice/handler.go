@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/partner-portal/portal/shared/accounts"
-	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/session"
 )
@@ -19,6 +18,7 @@ type Handler struct {
 func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("GET /v1/freezes", h.listFreezes)
 	rt.Handle("POST /v1/freezes", h.Sessions.Require(h.admin(h.createFreeze)))
+	rt.Handle("PATCH /v1/freezes/{id}", h.Sessions.Require(h.admin(h.rescheduleFreeze)))
 	rt.Handle("DELETE /v1/freezes/{id}", h.Sessions.Require(h.admin(h.deleteFreeze)))
 	rt.Handle("GET /v1/announcements", h.listAnnouncements)
 	rt.Handle("POST /v1/announcements", h.Sessions.Require(h.admin(h.createAnnouncement)))
@@ -35,34 +35,41 @@ func (h *Handler) admin(next httpapi.HandlerFunc) httpapi.HandlerFunc {
 	}
 }
 
-// FreezeRequest is the body of POST /v1/freezes.
-type FreezeRequest struct {
-	StartsAt string `json:"startsAt"`
-	EndsAt   string `json:"endsAt"`
-	Message  string `json:"message"`
-}
-
 func (h *Handler) createFreeze(w http.ResponseWriter, r *http.Request) error {
 	var req FreezeRequest
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	var p fault.Fields
-	s, e := window(&p, req.StartsAt, req.EndsAt, h.Notices.Now())
-	msg := text(&p, "message", req.Message, MaxMessage)
-	if err := p.Err(); err != nil {
-		return err
-	}
-	f, err := h.Notices.CreateFreeze(r.Context(), session.From(r.Context()).UserID, Freeze{StartsAt: s, EndsAt: e, Message: msg})
+	f, err := req.Validate(h.Notices.Now())
 	if err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, f)
+	created, err := h.Notices.CreateFreeze(r.Context(), session.From(r.Context()).UserID, f)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, created)
+	return nil
+}
+
+func (h *Handler) rescheduleFreeze(w http.ResponseWriter, r *http.Request) error {
+	var req FreezeEdit
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	f, err := h.Notices.RescheduleFreeze(r.Context(), session.From(r.Context()).UserID, r.PathValue("id"), req)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, f)
 	return nil
 }
 
 func (h *Handler) deleteFreeze(w http.ResponseWriter, r *http.Request) error {
-	if err := h.Notices.DeleteFreeze(r.Context(), r.PathValue("id")); err != nil {
+	if err := h.Notices.DeleteFreeze(r.Context(), session.From(r.Context()).UserID, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -182,3 +182,67 @@ func (e AnnouncementEdit) apply(a Announcement, now time.Time) (Announcement, er
 	checkWindow(&p, a.StartsAt, a.EndsAt, now)
 	return a, p.Err()
 }
+
+// FreezeRequest is the body of POST /v1/freezes.
+type FreezeRequest struct {
+	StartsAt string `json:"startsAt"`
+	EndsAt   string `json:"endsAt"`
+	Message  string `json:"message"`
+}
+
+// Validate checks every field and names each one that is wrong.
+func (r FreezeRequest) Validate(now time.Time) (Freeze, error) {
+	var p fault.Fields
+	s, e := window(&p, r.StartsAt, r.EndsAt, now)
+	msg := text(&p, "message", r.Message, MaxMessage)
+	return Freeze{StartsAt: s, EndsAt: e, Message: msg}, p.Err()
+}
+
+// FreezeEdit is the body of PATCH /v1/freezes/{id}: the version read, and
+// the fields to change (absent ones stay).
+type FreezeEdit struct {
+	Version  *int    `json:"version"`
+	StartsAt *string `json:"startsAt"`
+	EndsAt   *string `json:"endsAt"`
+	Message  *string `json:"message"`
+}
+
+// Validate checks the shape of each field given, naming every wrong one;
+// the window is checked again against the freeze it is applied to.
+func (e FreezeEdit) Validate() error {
+	var p fault.Fields
+	if e.Version == nil || *e.Version < 0 {
+		p.Add("version", "is required: the version you read")
+	}
+	timeField(&p, "startsAt", e.StartsAt)
+	timeField(&p, "endsAt", e.EndsAt)
+	if e.Message != nil {
+		text(&p, "message", *e.Message, MaxMessage)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if e.StartsAt == nil && e.EndsAt == nil && e.Message == nil {
+		return errNothingToChange
+	}
+	return nil
+}
+
+// apply returns f with the (validated) edit made; the window must still end
+// after it starts, and not in the past (400 endsAt).
+func (e FreezeEdit) apply(f Freeze, now time.Time) (Freeze, error) {
+	if e.StartsAt != nil {
+		t, _ := time.Parse(time.RFC3339, *e.StartsAt)
+		f.StartsAt = t.UTC()
+	}
+	if e.EndsAt != nil {
+		t, _ := time.Parse(time.RFC3339, *e.EndsAt)
+		f.EndsAt = t.UTC()
+	}
+	if e.Message != nil {
+		f.Message = strings.TrimSpace(*e.Message)
+	}
+	var p fault.Fields
+	checkWindow(&p, f.StartsAt, f.EndsAt, now)
+	return f, p.Err()
+}

@@ -255,6 +255,12 @@ func TestRoleRouteMatrix(t *testing.T) {
 			must(m.t, err)
 			return "/v1/freezes/" + f.ID, nil
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"PATCH /v1/freezes/{id}", func(*cell) (string, any) {
+			f, err := m.d.Notices.CreateFreeze(context.Background(), "matrix", notice.Freeze{StartsAt: time.Now().Add(48 * time.Hour), EndsAt: time.Now().Add(50 * time.Hour), Message: "x"})
+			must(m.t, err)
+			return "/v1/freezes/" + f.ID, map[string]any{"version": 1, "endsAt": time.Now().Add(51 * time.Hour).UTC().Format(time.RFC3339)}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"POST /v1/jobs/notice-emails", fixed("/v1/jobs/notice-emails", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"GET /v1/announcements", fixed("/v1/announcements", nil), all(ok)},
 		{"POST /v1/announcements", fixed("/v1/announcements", map[string]string{"title": "Hello", "body": "News", "severity": "info",
 			"startsAt": "2026-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
