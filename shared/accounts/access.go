@@ -36,6 +36,8 @@ const (
 	Review                         // review the profile; see the review queue (staff)
 	ViewOrganization               // read an organisation (its members, staff who see one of its accounts)
 	Administer                     // organisations, accounts, links, AO-change decisions, freezes, announcements, jobs (admins)
+	ProposeLink                    // propose a link between two accounts of an organisation (the AO of either)
+	DecideLink                     // confirm or reject a proposed link (staff who see both accounts)
 )
 
 // Decide is the portal's one rule table: may p do a, on a resource p sees
@@ -59,7 +61,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	}
 	if p.Staff() {
 		switch a {
-		case View, ManageUsers, Review, ViewOrganization:
+		case View, ManageUsers, Review, ViewOrganization, DecideLink:
 			return nil
 		}
 		return errForbidden
@@ -67,7 +69,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	switch a {
 	case View, EditProfile, ViewOrganization:
 		return nil
-	case ManageUsers, Invite, ChangeRoles:
+	case ManageUsers, Invite, ChangeRoles, ProposeLink:
 		if role == Owner {
 			return nil
 		}

@@ -76,6 +76,22 @@ func newMatrix(t *testing.T) *matrix {
 	return m
 }
 
+// proposedLink makes the owner's proposal of a link from the second account
+// to the account (after removing whatever link the pair had) and returns its
+// id.
+func (m *matrix) proposedLink() string {
+	m.t.Helper()
+	ctx := context.Background()
+	id := m.second + "." + m.account
+	if err := m.d.Accounts.UnlinkAccounts(ctx, accounts.Principal{StaffRole: identity.Admin}, m.org, id); err != nil && !strings.Contains(err.Error(), "link_not_found") {
+		m.t.Fatal(err)
+	}
+	_, err := m.d.Accounts.LinkAccounts(ctx, accounts.Principal{UserID: m.ids["owner"], Email: m.emails["owner"]}, m.org,
+		accounts.NewLink{From: m.second, To: m.account, Type: "manufacturer", Tier: 1})
+	must(m.t, err)
+	return id
+}
+
 // announcement makes a live announcement for everyone and returns its id.
 func (m *matrix) announcement() string {
 	m.t.Helper()
@@ -219,12 +235,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 			return org + "/accounts", map[string]any{"name": "Matrix Rail", "entityType": "rail_carrier", "programs": []string{"ctpat_security"}, "ownerEmail": testenv.Email("o")}
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
 		{"POST /v1/organizations/{orgId}/links", fixed(org+"/links", map[string]string{"fromAccountId": m.account, "toAccountId": m.second, "relationship": "Tier II importer of"}),
-			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+			[8]int{unauth, missing, forbid, forbid, created, missing, forbid, created}},
 		{"DELETE /v1/organizations/{orgId}/links/{linkId}", func(c *cell) (string, any) {
-			_, err := m.d.Accounts.LinkAccounts(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.org, m.account, m.second, "supplier of")
+			_, err := m.d.Accounts.LinkAccounts(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.org,
+				accounts.NewLink{From: m.account, To: m.second, Type: "supplier", Tier: 1})
 			must(m.t, err)
 			return org + "/links/" + m.account + "." + m.second, nil
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/organizations/{orgId}/links/{linkId}/decision", func(*cell) (string, any) {
+			return org + "/links/" + m.proposedLink() + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
+		}, [8]int{unauth, missing, forbid, forbid, forbid, missing, ok, ok}},
 		{"POST /v1/accounts/{accountId}/invitations", func(*cell) (string, any) {
 			return acc + "/invitations", map[string]string{"email": testenv.Email("inv"), "role": "user"}
 		}, [8]int{unauth, missing, forbid, forbid, created, missing, forbid, forbid}},
