@@ -64,14 +64,21 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Scheduled is the reminders Lambda's handler: it sends the pending freeze
-// notices (Result.Notices), then the reminders of the day the EventBridge
-// schedule's event time names.
+// notices (Result.Notices) in at most half the invocation's time, so that a
+// large mail-out cannot starve the reminders, then the reminders of the day
+// the EventBridge schedule's event time names.
 func (j *Job) Scheduled(ctx context.Context, ev events.EventBridgeEvent) (Result, error) {
 	day := ev.Time
 	if day.IsZero() {
 		day = time.Now()
 	}
-	notices, nerr := j.SendNotices(ctx)
+	nctx := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		nctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(deadline)/2))
+		defer cancel()
+	}
+	notices, nerr := j.SendNotices(nctx)
 	res, err := j.Run(ctx, day)
 	res.Notices = &notices
 	return res, errors.Join(nerr, err)
