@@ -1,9 +1,9 @@
 // Package account owns the trade-account item: its key, its attributes, its
-// entries in the due-date index (DUE#…) and the review queues (REVIEWS#…,
-// QUEUE#…), and the operations every other package calls to create it, read
-// it and move its review state, due date, status, contacts and owner
-// count. It spells these keys and attribute names, and no other package
-// does.
+// entries in the due-date index (DUE#…), the review queues (REVIEWS#…,
+// QUEUE#…) and the directory of active accounts (ACCOUNTS#ACTIVE), and the
+// operations every other package calls to create it, read it and move its
+// review state, due date, status, contacts and owner count. It spells these
+// keys and attribute names, and no other package does.
 //
 // It is a leaf: it needs only the store (and the name index's folding), so the reminder job reads the
 // accounts due without linking the accounts service, identity or the
@@ -22,7 +22,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partner-portal/portal/shared/nameindex"
@@ -34,6 +37,8 @@ type Account struct {
 	store.Key
 	GSI3PK        string    `dynamodbav:"GSI3PK,omitempty" json:"-"`
 	GSI3SK        string    `dynamodbav:"GSI3SK,omitempty" json:"-"`
+	GSI4PK        string    `dynamodbav:"GSI4PK,omitempty" json:"-"` // the directory of active accounts (Active)
+	GSI4SK        string    `dynamodbav:"GSI4SK,omitempty" json:"-"`
 	ID            string    `dynamodbav:"id" json:"id"`
 	OrgID         string    `dynamodbav:"orgId" json:"organizationId"`
 	OrgName       string    `dynamodbav:"orgName" json:"organizationName"`
@@ -101,6 +106,8 @@ const (
 	attrStatus        = "status"
 	attrSuspendedWhy  = "suspendedReason"
 	attrSuspendedAt   = "suspendedAt"
+	attrGSI4PK        = "GSI4PK"
+	attrGSI4SK        = "GSI4SK"
 )
 
 // Partition is the partition key of account id's items: the account item
@@ -118,13 +125,14 @@ func Key(id string) store.Key { return store.Key{PK: Partition(id), SK: itemSK} 
 
 // Create is the transaction item that puts the new account acc, unless an
 // item with its id exists. It fills in acc's key, its place in the due-date
-// index, an owner count of zero (the membership writes count the owners
-// in) and the active status.
+// index and in the directory of active accounts, an owner count of zero
+// (the membership writes count the owners in) and the active status.
 func Create(table string, acc *Account) (types.TransactWriteItem, error) {
 	noOwners := 0
 	acc.Key, acc.Owners, acc.Status = Key(acc.ID), &noOwners, StatusActive
 	acc.GSI3PK, acc.GSI3SK = dueKey(acc.ReviewDueDate), acc.ID
 	acc.Entry = nameindex.For(directory, acc.Name, acc.ID)
+	acc.GSI4PK, acc.GSI4SK = activeKey, acc.ID
 	notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
 	return store.TxPut(table, acc, &notExists)
 }
@@ -172,4 +180,35 @@ func MembershipChange(table, id, email string, contact bool, delta int) (types.T
 		cond = cond.And(expression.Name(attrOwners).GreaterThan(expression.Value(-delta)))
 	}
 	return store.TxUpdate(table, Key(id), upd, &cond)
+}
+
+// activeKey is the GSI4 partition of every active account: the directory
+// the notice mail-outs walk, in pages, to reach every account's owners and
+// points of contact. The index projects only the id, the name and the
+// contacts, so it is written again only when those change.
+const activeKey = "ACCOUNTS#ACTIVE"
+
+// Active reads, in account id order, at most limit active accounts whose id
+// comes after `after` ("" for the first), from the directory index (id,
+// name and contacts only); more is true when there may be more.
+func Active(ctx context.Context, st *store.Store, after string, limit int) (accs []Account, more bool, err error) {
+	key := expression.Key(attrGSI4PK).Equal(expression.Value(activeKey))
+	if after != "" {
+		key = key.And(expression.Key(attrGSI4SK).GreaterThan(expression.Value(after)))
+	}
+	expr, err := expression.NewBuilder().WithKeyCondition(key).Build()
+	if err != nil {
+		return nil, false, fmt.Errorf("build key condition: %w", err)
+	}
+	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(st.Table), IndexName: aws.String("GSI4"), Limit: aws.Int32(int32(limit)),
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("read active accounts: %w", err)
+	}
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &accs); err != nil {
+		return nil, false, fmt.Errorf("unmarshal active accounts: %w", err)
+	}
+	return accs, len(out.LastEvaluatedKey) > 0, nil
 }

@@ -37,6 +37,8 @@ const (
 	ViewOrganization               // read an organisation (its members, staff who see one of its accounts)
 	Administer                     // organisations, accounts, links, AO-change decisions, freezes, announcements, jobs (admins)
 	RemoveUsers                    // deactivate a member (the AO, staff who see it)
+	ProposeLink                    // propose a link between two accounts of an organisation (the AO of either)
+	DecideLink                     // confirm or reject a proposed link (staff who see both accounts)
 )
 
 // reads reports whether the action only reads. Every other action changes
@@ -71,7 +73,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	}
 	if p.Staff() {
 		switch a {
-		case View, ManageUsers, RemoveUsers, Review, ViewOrganization:
+		case View, ManageUsers, RemoveUsers, Review, ViewOrganization, DecideLink:
 			return nil
 		}
 		return errForbidden
@@ -79,7 +81,7 @@ func Decide(p Principal, a Action, sees bool, role string) error {
 	switch a {
 	case View, EditProfile, ViewOrganization:
 		return nil
-	case ManageUsers, RemoveUsers, Invite, ChangeRoles:
+	case ManageUsers, RemoveUsers, Invite, ChangeRoles, ProposeLink:
 		if role == Owner {
 			return nil
 		}

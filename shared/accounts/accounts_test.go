@@ -359,8 +359,11 @@ func TestLinks(t *testing.T) {
 	second := e.must(e.call("POST", "/v1/organizations/"+w.orgID+"/accounts", w.admin, map[string]any{"name": "Acme Manufacturing",
 		"entityType": "foreign_manufacturer", "programs": []string{"ctpat_security"}, "ownerEmail": testenv.Email("o")}), 201).JSON()["id"].(string)
 	body := map[string]string{"fromAccountId": w.accountID, "toAccountId": second, "relationship": "Tier II importer of"}
-	if r := e.call("POST", "/v1/organizations/"+w.orgID+"/links", w.owner, body); r.Status != 403 {
-		t.Errorf("an AO links = %d; want 403", r.Status)
+	if r := e.call("POST", "/v1/organizations/"+w.orgID+"/links", w.user, body); r.Status != 403 {
+		t.Errorf("a user links = %d; want 403", r.Status)
+	}
+	if r := e.call("POST", "/v1/organizations/"+w.orgID+"/links", w.owner, body); r.Status != 201 || r.JSON()["status"] != "proposed" {
+		t.Errorf("an AO links = %d %s; want 201, a proposal (issue 13)", r.Status, r.Body)
 	}
 	link := e.must(e.call("POST", "/v1/organizations/"+w.orgID+"/links", w.admin, body), 201).JSON()["id"].(string)
 	org := e.must(e.call("GET", "/v1/organizations/"+w.orgID, w.owner, nil), 200).JSON()

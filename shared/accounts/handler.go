@@ -31,6 +31,7 @@ func (h *Handler) Register(rt *httpapi.Router) {
 	rt.Handle("POST /v1/organizations/{orgId}/accounts", h.with(h.createAccount))
 	rt.Handle("POST /v1/organizations/{orgId}/links", h.with(h.link))
 	rt.Handle("DELETE /v1/organizations/{orgId}/links/{linkId}", h.with(h.unlink))
+	rt.Handle("POST /v1/organizations/{orgId}/links/{linkId}/decision", h.with(h.decideLink))
 	rt.Handle("POST /v1/accounts/{accountId}/invitations", h.with(h.invite))
 	rt.Handle("POST /v1/invitations/{token}/accept", h.with(h.accept))
 	rt.Handle("POST /v1/invitations/{token}/sign-up", h.Limiter.Wrap("invitation-sign-up", h.signUpFromInvitation))
@@ -235,15 +236,32 @@ func (h *Handler) link(w http.ResponseWriter, r *http.Request, p Principal) erro
 	if err := httpapi.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	rel, err := req.Validate()
+	nl, err := req.Validate()
 	if err != nil {
 		return err
 	}
-	l, err := h.Accounts.LinkAccounts(r.Context(), p, r.PathValue("orgId"), req.FromAccountID, req.ToAccountID, rel)
+	l, err := h.Accounts.LinkAccounts(r.Context(), p, r.PathValue("orgId"), nl)
 	if err != nil {
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, l)
+	return nil
+}
+
+func (h *Handler) decideLink(w http.ResponseWriter, r *http.Request, p Principal) error {
+	var req LinkDecision
+	if err := httpapi.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	comment, err := req.Validate()
+	if err != nil {
+		return err
+	}
+	l, err := h.Accounts.DecideLink(r.Context(), p, r.PathValue("orgId"), r.PathValue("linkId"), req.Decision, comment)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, l)
 	return nil
 }
 

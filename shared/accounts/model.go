@@ -51,13 +51,23 @@ type Summary struct {
 	Programs   []string `dynamodbav:"programs" json:"programs"`
 }
 
-// Link records a relationship between two accounts of an organisation.
+// Link records a relationship between two accounts of an organisation:
+// the `from` account is the `to` account's Type (manufacturer, carrier …)
+// at Tier (1 a direct partner, 2 and 3 further up the supply chain).
 type Link struct {
 	store.Key
-	ID           string `dynamodbav:"id" json:"id"`
-	From         string `dynamodbav:"from" json:"fromAccountId"`
-	To           string `dynamodbav:"to" json:"toAccountId"`
-	Relationship string `dynamodbav:"relationship" json:"relationship"`
+	ID           string     `dynamodbav:"id" json:"id"`
+	From         string     `dynamodbav:"from" json:"fromAccountId"`
+	To           string     `dynamodbav:"to" json:"toAccountId"`
+	Relationship string     `dynamodbav:"relationship" json:"relationship"` // a description, free text
+	Type         string     `dynamodbav:"type,omitempty" json:"type"`
+	Tier         int        `dynamodbav:"tier,omitempty" json:"tier"`
+	Status       string     `dynamodbav:"status,omitempty" json:"status"`
+	ProposedBy   string     `dynamodbav:"proposedBy,omitempty" json:"-"`
+	ProposedAt   *time.Time `dynamodbav:"proposedAt,omitempty" json:"proposedAt,omitempty"`
+	DecidedBy    string     `dynamodbav:"decidedBy,omitempty" json:"-"`
+	DecidedAt    *time.Time `dynamodbav:"decidedAt,omitempty" json:"decidedAt,omitempty"`
+	Comment      string     `dynamodbav:"comment,omitempty" json:"comment,omitempty"`
 }
 
 // Member is a user's membership seen from the account.

@@ -119,11 +119,15 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, orgID string, 
 	return acc, nil
 }
 
-// OrganizationView is an organisation with its accounts and their links.
+// OrganizationView is an organisation with its accounts, their confirmed
+// links, the links proposed and waiting for staff, and the supply-chain
+// tree the confirmed links make.
 type OrganizationView struct {
 	Organization
-	Accounts []Summary `json:"accounts"`
-	Links    []Link    `json:"links"`
+	Accounts      []Summary   `json:"accounts"`
+	Links         []Link      `json:"links"`
+	ProposedLinks []Link      `json:"proposedLinks"`
+	SupplyChain   []ChainNode `json:"supplyChain"`
 }
 
 // GetOrganization returns the organisation, its accounts and links, to its
@@ -134,7 +138,7 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 	if err != nil {
 		return nil, fmt.Errorf("read organisation: %w", err)
 	}
-	v := &OrganizationView{Accounts: []Summary{}, Links: []Link{}}
+	v := &OrganizationView{Accounts: []Summary{}, Links: []Link{}, ProposedLinks: []Link{}}
 	found := false
 	for _, item := range items {
 		switch sk := item["SK"].(*types.AttributeValueMemberS).Value; {
@@ -154,7 +158,7 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 			if err := unmarshal(item, &l); err != nil {
 				return nil, err
 			}
-			v.Links = append(v.Links, l)
+			v.addLink(l)
 		}
 	}
 	if !found {
@@ -167,6 +171,7 @@ func (s *Service) GetOrganization(ctx context.Context, p Principal, orgID string
 	if err := Decide(p, ViewOrganization, sees, ""); err != nil {
 		return nil, err
 	}
+	v.SupplyChain = supplyChain(v.Accounts, v.Links)
 	return v, nil
 }
 
@@ -204,29 +209,6 @@ func (s *Service) seesOrganization(ctx context.Context, p Principal, v *Organiza
 		}
 	}
 	return false, nil
-}
-
-// LinkAccounts records a relationship between two accounts of the
-// organisation (admins).
-func (s *Service) LinkAccounts(ctx context.Context, p Principal, orgID, from, to, relationship string) (*Link, error) {
-	if err := Decide(p, Administer, true, ""); err != nil {
-		return nil, err
-	}
-	for _, id := range []string{from, to} {
-		acc, err := s.account(ctx, id)
-		if err != nil || acc.OrgID != orgID {
-			return nil, fault.Field("accountId", "%s is not an account of this organisation", id)
-		}
-	}
-	if from == to {
-		return nil, fault.New(fault.Invalid, "invalid_account_id", "an account cannot be linked to itself")
-	}
-	l := &Link{Key: linkKey(orgID, from, to), ID: from + "." + to, From: from, To: to, Relationship: relationship}
-	if err := s.Store.Put(ctx, l, nil); err != nil {
-		return nil, err
-	}
-	s.record(ctx, p, from, audit.Event{Action: audit.AccountsLinked, Details: map[string]string{"to": to, "relationship": relationship}})
-	return l, nil
 }
 
 // UnlinkAccounts removes a link (admins).

@@ -116,26 +116,6 @@ func (r AccountRequest) Validate() (NewAccount, error) {
 	return na, p.Err()
 }
 
-// LinkRequest is the body of POST /v1/organizations/{orgId}/links.
-type LinkRequest struct {
-	FromAccountID string `json:"fromAccountId"`
-	ToAccountID   string `json:"toAccountId"`
-	Relationship  string `json:"relationship"`
-}
-
-// Validate checks the link's fields.
-func (r LinkRequest) Validate() (string, error) {
-	var p problems
-	if r.FromAccountID == "" {
-		p.Add("fromAccountId", "is required")
-	}
-	if r.ToAccountID == "" {
-		p.Add("toAccountId", "is required")
-	}
-	rel := cleanName(&p, "relationship", r.Relationship)
-	return rel, p.Err()
-}
-
 // InvitationRequest is the body of POST /v1/accounts/{accountId}/invitations.
 type InvitationRequest struct {
 	Email string `json:"email"`

@@ -50,6 +50,9 @@ const (
 	AccountCreated       = "account_created"
 	AccountsLinked       = "accounts_linked"
 	AccountsUnlinked     = "accounts_unlinked"
+	LinkProposed         = "link_proposed"
+	LinkConfirmed        = "link_confirmed"
+	LinkRejected         = "link_rejected"
 	UserInvited          = "user_invited"
 	InvitationAccepted   = "invitation_accepted"
 	UserDeactivated      = "user_deactivated"
@@ -85,6 +88,20 @@ const (
 	EvidenceRefused       = "evidence_refused"
 	EvidenceUploaded      = "evidence_uploaded"
 	EvidenceDeleted       = "evidence_deleted"
+
+	// Notices: announcements and data freezes.
+	AnnouncementPublished = "announcement_published"
+	AnnouncementEdited    = "announcement_edited"
+	AnnouncementWithdrawn = "announcement_withdrawn"
+	FreezeCreated         = "freeze_created"
+	FreezeRescheduled     = "freeze_rescheduled"
+	FreezeLifted          = "freeze_lifted"
+
+	// The public document library.
+	LibraryUploadStarted     = "library_upload_started"
+	LibraryUploadRefused     = "library_upload_refused"
+	LibraryDocumentPublished = "library_document_published"
+	LibraryDocumentDeleted   = "library_document_deleted"
 )
 
 // Event is one audited action. UserID is whom it is about (its list), ActorID

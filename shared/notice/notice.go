@@ -5,16 +5,15 @@ package notice
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
+	"github.com/partner-portal/portal/shared/audit"
 	"github.com/partner-portal/portal/shared/fault"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/store"
@@ -28,31 +27,23 @@ type Freeze struct {
 	EndsAt    time.Time `dynamodbav:"endsAt" json:"endsAt"`
 	Message   string    `dynamodbav:"message" json:"message"`
 	CreatedBy string    `dynamodbav:"createdBy" json:"-"`
+	Version   int       `dynamodbav:"version,omitempty" json:"version"` // reschedules name it; 0 on freezes made before them
 	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
 }
-
-// Announcement is a notice shown to every user within its window.
-type Announcement struct {
-	store.Key `json:"-"`
-	ID        string    `dynamodbav:"id" json:"id"`
-	Title     string    `dynamodbav:"title" json:"title"`
-	Body      string    `dynamodbav:"body" json:"body"`
-	Severity  string    `dynamodbav:"severity" json:"severity"`
-	StartsAt  time.Time `dynamodbav:"startsAt" json:"startsAt"`
-	EndsAt    time.Time `dynamodbav:"endsAt" json:"endsAt"`
-	ExpiresAt int64     `dynamodbav:"expiresAt" json:"-"`
-}
-
-// Severities of an announcement.
-var Severities = []string{"info", "warning", "critical"}
 
 // CacheFor is how long a process trusts its copy of the freezes: a freeze
 // made elsewhere takes effect here within this time.
 const CacheFor = 30 * time.Second
 
+// Recorder writes audit events (audit.Log).
+type Recorder interface {
+	Record(ctx context.Context, e audit.Event) error
+}
+
 // Service keeps freezes and announcements.
 type Service struct {
 	Store *store.Store
+	Audit Recorder
 	Now   func() time.Time
 	Log   *slog.Logger
 	// CacheFor overrides the package's CacheFor (tests shorten it).
@@ -64,37 +55,6 @@ type Service struct {
 }
 
 const sortKey = "2006-01-02T15:04:05Z"
-
-// CreateFreeze records a freeze window; it takes effect in this process at once.
-func (s *Service) CreateFreeze(ctx context.Context, by string, f Freeze) (*Freeze, error) {
-	f.ID, f.CreatedBy = store.NewID(), by
-	f.Key = store.Key{PK: "FREEZE", SK: f.StartsAt.UTC().Format(sortKey) + "#" + f.ID}
-	f.ExpiresAt = f.EndsAt.Add(24 * time.Hour).Unix()
-	if err := s.Store.Put(ctx, f, nil); err != nil {
-		return nil, err
-	}
-	s.forget()
-	return &f, nil
-}
-
-// DeleteFreeze lifts a freeze; it takes effect in this process at once.
-func (s *Service) DeleteFreeze(ctx context.Context, id string) error {
-	all, err := s.read(ctx)
-	if err != nil {
-		return err
-	}
-	for _, f := range all {
-		if f.ID == id {
-			exists := expression.AttributeExists(expression.Name(store.AttrPK))
-			if err := s.Store.Delete(ctx, f.Key, &exists); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-				return err
-			}
-			s.forget()
-			return nil
-		}
-	}
-	return fault.New(fault.NotFound, "freeze_not_found", "no such freeze")
-}
 
 // Freezes lists the current and coming freezes, soonest first.
 func (s *Service) Freezes(ctx context.Context) ([]Freeze, error) {
@@ -109,12 +69,15 @@ func (s *Service) Freezes(ctx context.Context) ([]Freeze, error) {
 			out = append(out, f)
 		}
 	}
+	// The sort key keeps the start a freeze was made with; a reschedule
+	// moves only the attribute.
+	slices.SortStableFunc(out, func(a, b Freeze) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out, nil
 }
 
 func (s *Service) read(ctx context.Context) ([]Freeze, error) {
 	var all []Freeze
-	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "FREEZE"), true, &all); err != nil {
+	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, freezePartition), true, &all); err != nil {
 		return nil, fmt.Errorf("read freezes: %w", err)
 	}
 	return all, nil
@@ -174,7 +137,7 @@ func ExemptRoutes() []string {
 		"POST /v1/sessions", "DELETE /v1/sessions/current",
 		"POST /v1/password-resets", "POST /v1/password-resets/{token}",
 		"POST /v1/email-verifications/{token}",
-		"POST /v1/freezes", "DELETE /v1/freezes/{id}",
+		"POST /v1/freezes", "PATCH /v1/freezes/{id}", "DELETE /v1/freezes/{id}",
 	}
 }
 
@@ -211,31 +174,4 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		e.Extra = map[string]any{"freeze": map[string]any{"id": f.ID, "startsAt": f.StartsAt, "endsAt": f.EndsAt}}
 		httpapi.WriteError(w, r, e)
 	})
-}
-
-// CreateAnnouncement publishes an announcement.
-func (s *Service) CreateAnnouncement(ctx context.Context, a Announcement) (*Announcement, error) {
-	a.ID = store.NewID()
-	a.Key = store.Key{PK: "ANNOUNCEMENT", SK: a.StartsAt.UTC().Format(sortKey) + "#" + a.ID}
-	a.ExpiresAt = a.EndsAt.Add(24 * time.Hour).Unix()
-	if err := s.Store.Put(ctx, a, nil); err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
-
-// Announcements lists the announcements in force now, newest first.
-func (s *Service) Announcements(ctx context.Context) ([]Announcement, error) {
-	var all []Announcement
-	if err := s.Store.Query(ctx, "", store.KeyOnly(store.AttrPK, "ANNOUNCEMENT"), false, &all); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	out := []Announcement{}
-	for _, a := range all {
-		if !now.Before(a.StartsAt) && now.Before(a.EndsAt) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }

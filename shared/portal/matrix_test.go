@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,11 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/partner-portal/portal/infra/testenv"
 	"github.com/partner-portal/portal/shared/account"
 	"github.com/partner-portal/portal/shared/accounts"
 	programme "github.com/partner-portal/portal/shared/application"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/library"
 	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal"
 )
@@ -72,6 +77,51 @@ func newMatrix(t *testing.T) *matrix {
 		m.tokens[p] = m.signIn(m.emails[p])
 	}
 	return m
+}
+
+// proposedLink makes the owner's proposal of a link from the second account
+// to the account (after removing whatever link the pair had) and returns its
+// id.
+func (m *matrix) proposedLink() string {
+	m.t.Helper()
+	ctx := context.Background()
+	id := m.second + "." + m.account
+	if err := m.d.Accounts.UnlinkAccounts(ctx, accounts.Principal{StaffRole: identity.Admin}, m.org, id); err != nil && !strings.Contains(err.Error(), "link_not_found") {
+		m.t.Fatal(err)
+	}
+	_, err := m.d.Accounts.LinkAccounts(ctx, accounts.Principal{UserID: m.ids["owner"], Email: m.emails["owner"]}, m.org,
+		accounts.NewLink{From: m.second, To: m.account, Type: "manufacturer", Tier: 1})
+	must(m.t, err)
+	return id
+}
+
+// announcement makes a live announcement for everyone and returns its id.
+func (m *matrix) announcement() string {
+	m.t.Helper()
+	a, err := m.d.Notices.CreateAnnouncement(context.Background(), m.ids["admin"], notice.Announcement{Title: "Matrix", Body: "News",
+		Severity: "info", StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(time.Hour)})
+	must(m.t, err)
+	return a.ID
+}
+
+// libraryDocument makes a library document, published (its PDF put in the
+// bucket and checked) or still pending, and returns its id.
+func (m *matrix) libraryDocument(publish bool) string {
+	m.t.Helper()
+	ctx := context.Background()
+	content := []byte("%PDF-1.7\nmatrix\n")
+	doc, _, err := m.d.Library.StartUpload(ctx, m.ids["admin"], library.NewDocument{Title: "Matrix guide", Category: "guidance",
+		FileName: "guide.pdf", Size: int64(len(content))})
+	must(m.t, err)
+	if !publish {
+		return doc.ID
+	}
+	_, err = m.d.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(m.d.Config.BucketName), Key: aws.String("library/" + doc.ID),
+		Body: bytes.NewReader(content), ContentType: aws.String(library.ContentType)})
+	must(m.t, err)
+	_, err = m.d.Library.Complete(ctx, m.ids["admin"], doc.ID)
+	must(m.t, err)
+	return doc.ID
 }
 
 func must(t *testing.T, err error) {
@@ -231,12 +281,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 			return org + "/accounts", map[string]any{"name": "Matrix Rail", "entityType": "rail_carrier", "programs": []string{"ctpat_security"}, "ownerEmail": testenv.Email("o")}
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
 		{"POST /v1/organizations/{orgId}/links", fixed(org+"/links", map[string]string{"fromAccountId": m.account, "toAccountId": m.second, "relationship": "Tier II importer of"}),
-			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+			[8]int{unauth, missing, forbid, forbid, created, missing, forbid, created}},
 		{"DELETE /v1/organizations/{orgId}/links/{linkId}", func(c *cell) (string, any) {
-			_, err := m.d.Accounts.LinkAccounts(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.org, m.account, m.second, "supplier of")
+			_, err := m.d.Accounts.LinkAccounts(context.Background(), accounts.Principal{StaffRole: identity.Admin}, m.org,
+				accounts.NewLink{From: m.account, To: m.second, Type: "supplier", Tier: 1})
 			must(m.t, err)
 			return org + "/links/" + m.account + "." + m.second, nil
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"POST /v1/organizations/{orgId}/links/{linkId}/decision", func(*cell) (string, any) {
+			return org + "/links/" + m.proposedLink() + "/decision", map[string]string{"decision": "reject", "comment": "matrix"}
+		}, [8]int{unauth, missing, forbid, forbid, forbid, missing, ok, ok}},
 		{"POST /v1/accounts/{accountId}/invitations", func(*cell) (string, any) {
 			return acc + "/invitations", map[string]string{"email": testenv.Email("inv"), "role": "user"}
 		}, [8]int{unauth, missing, forbid, forbid, created, missing, forbid, forbid}},
@@ -285,6 +339,12 @@ func TestRoleRouteMatrix(t *testing.T) {
 			must(m.t, err)
 			return "/v1/freezes/" + f.ID, nil
 		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
+		{"PATCH /v1/freezes/{id}", func(*cell) (string, any) {
+			f, err := m.d.Notices.CreateFreeze(context.Background(), "matrix", notice.Freeze{StartsAt: time.Now().Add(48 * time.Hour), EndsAt: time.Now().Add(50 * time.Hour), Message: "x"})
+			must(m.t, err)
+			return "/v1/freezes/" + f.ID, map[string]any{"version": 1, "endsAt": time.Now().Add(51 * time.Hour).UTC().Format(time.RFC3339)}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"POST /v1/jobs/notice-emails", fixed("/v1/jobs/notice-emails", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"GET /v1/announcements", fixed("/v1/announcements", nil), all(ok)},
 		{"POST /v1/announcements", fixed("/v1/announcements", map[string]string{"title": "Hello", "body": "News", "severity": "info",
 			"startsAt": "2026-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z"}), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
@@ -294,6 +354,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
 		{"PUT /v1/accounts/{accountId}/specialist", fixed("/v1/accounts/"+m.second+"/specialist", map[string]string{"specialistId": m.ids["scss-assigned"]}),
 			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"PATCH /v1/announcements/{id}", func(*cell) (string, any) {
+			return "/v1/announcements/" + m.announcement(), map[string]any{"version": 1, "title": "Edited"}
+		}, [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, ok}},
+		{"DELETE /v1/announcements/{id}", func(*cell) (string, any) { return "/v1/announcements/" + m.announcement(), nil },
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 		{"POST /v1/legacy-sync", fixed("/v1/legacy-sync", map[string]string{"legacyUserId": "CTP-NONE", "legacyPassword": "x"}), all(unauth)},
 
 		{"GET /v1/criteria", fixed("/v1/criteria?entityType=importer", nil), session(ok)},
@@ -347,6 +412,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 			[8]int{unauth, missing, missing, missing, missing, missing, forbid, forbid}},
 		{"POST /v1/accounts/{accountId}/annual-reviews", fixed(acc+"/annual-reviews?program="+tc, nil), [8]int{unauth, missing, conflict, conflict, conflict, missing, forbid, forbid}},
 		{"GET /v1/accounts/{accountId}/documents", fixed(acc+"/documents?program="+tc, nil), [8]int{unauth, missing, ok, ok, ok, missing, ok, ok}},
+		{"GET /v1/library", fixed("/v1/library?category=guidance", nil), all(ok)},
+		{"GET /v1/library/{docId}", fixed("/v1/library/"+m.libraryDocument(true), nil), all(ok)},
+		{"POST /v1/library", fixed("/v1/library", map[string]any{"title": "Guide", "category": "guidance", "fileName": "guide.pdf", "size": 100}),
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, created}},
+		{"POST /v1/library/{docId}/complete", fixed("/v1/library/nope/complete", nil), [8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, missing}},
+		{"DELETE /v1/library/{docId}", func(*cell) (string, any) { return "/v1/library/" + m.libraryDocument(false), nil },
+			[8]int{unauth, forbid, forbid, forbid, forbid, forbid, forbid, noContent}},
 
 		{"GET /sign-in", fixed("/sign-in", nil), all(ok)},
 		{"GET /sign-up", fixed("/sign-up", nil), all(ok)},

@@ -20,6 +20,7 @@ import (
 	"github.com/partner-portal/portal/shared/delivery"
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
+	"github.com/partner-portal/portal/shared/library"
 	"github.com/partner-portal/portal/shared/mail"
 	"github.com/partner-portal/portal/shared/notice"
 	"github.com/partner-portal/portal/shared/portal/accountsfn"
@@ -55,6 +56,7 @@ type Deps struct {
 	Resets   *reset.Service
 	Accounts *accounts.Service
 	Profiles *profile.Service
+	Library  *library.Service
 	Delivery *delivery.List
 	// MailEvents applies SES bounces and complaints (the mail-events function).
 	MailEvents *delivery.Events
@@ -120,6 +122,7 @@ func (d *Deps) build(now func() time.Time) error {
 	d.Mail, d.Audit, d.Sessions, d.Notices, d.Throttle, d.Delivery = p.Mail, p.Audit, p.Sessions, p.Notices, p.Throttle, p.Delivery
 	d.Staff = d.auth.Staff
 	d.Users, d.Resets, d.Accounts, d.Reminder, d.Profiles = d.auth.Users, d.reset.Resets, d.accounts.Accounts, d.accounts.Reminder, d.profiles.Profiles
+	d.Library = d.profiles.Library
 	d.MailEvents = &delivery.Events{List: d.Delivery}
 	d.Applications = d.accounts.Applications
 	return nil

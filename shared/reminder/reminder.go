@@ -81,6 +81,9 @@ type Result struct {
 	Sent     int  `json:"sent"`
 	Skipped  int  `json:"skipped"`
 	Complete bool `json:"complete"` // false when it stopped for the deadline
+	// Notices is what a scheduled run sent of the freeze notices (counting
+	// emails), before the reminders.
+	Notices *Result `json:"notices,omitempty"`
 }
 
 const dateLayout = "2006-01-02"

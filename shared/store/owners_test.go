@@ -42,6 +42,8 @@ var owned = []struct {
 	{"WINDOW#", []string{"throttle"}, "rate-limit window"},
 	{"FREEZE", []string{"notice"}, "data freeze"},
 	{"ANNOUNCEMENT", []string{"notice"}, "announcement"},
+	{"LIBRARY", []string{"library"}, "library document"},
+	{"NOTICEMAIL", []string{"reminder"}, "freeze notice queued for mailing (and, as NOTICEMAIL#<id>, its claims)"},
 	{"AUDIT#", []string{"audit"}, "audit event"},
 	{"SUPPRESS", []string{"delivery"}, "suppressed address"},
 	{"HEALTH", []string{"store"}, "health probe"},

@@ -71,11 +71,12 @@ func NewParts(log *slog.Logger, st *store.Store, ses mail.SESAPI, from, configSe
 	if err != nil {
 		return Parts{}, err
 	}
+	auditLog := &audit.Log{Store: st}
 	return Parts{
 		Log: log, Store: st, Mail: sender, Delivery: suppressed, PortalURL: s.PortalURL, Now: now,
-		Audit:    &audit.Log{Store: st},
+		Audit:    auditLog,
 		Sessions: &session.Service{Store: st, Config: s.Sessions, Now: now, PortalOrigin: session.OriginOf(s.PortalURL)},
-		Notices:  &notice.Service{Store: st, Now: now, Log: log},
+		Notices:  &notice.Service{Store: st, Audit: auditLog, Now: now, Log: log},
 		Throttle: &throttle.Limiter{Store: st, Config: s.Throttle, Now: now},
 	}, nil
 }

@@ -1,5 +1,6 @@
 // Package profilesfn builds the profiles function: the criteria, the security
-// profile, evidence, submission, review, versions and the review queue. It is
+// profile, evidence, submission, review, versions, the review queue and the
+// public document library (its files live beside the evidence). It is
 // the only function that links S3 and the PDF library; it checks no new
 // password, so it does not link the password dictionaries.
 package profilesfn
@@ -16,6 +17,7 @@ import (
 	"github.com/partner-portal/portal/shared/httpapi"
 	"github.com/partner-portal/portal/shared/identity"
 	"github.com/partner-portal/portal/shared/lambdaenv"
+	"github.com/partner-portal/portal/shared/library"
 	"github.com/partner-portal/portal/shared/password"
 	"github.com/partner-portal/portal/shared/portal/apifn"
 	"github.com/partner-portal/portal/shared/profile"
@@ -51,6 +53,7 @@ func NewS3(cfg aws.Config, s Settings) *s3.Client {
 type Function struct {
 	apifn.Parts
 	Profiles *profile.Service
+	Library  *library.Service
 }
 
 // Build makes the services on p, with the evidence bucket's client.
@@ -64,17 +67,27 @@ func Build(p apifn.Parts, s Settings, client *s3.Client) (*Function, error) {
 	}
 	acc := &accounts.Service{Store: p.Store, Users: users, Delivery: p.Delivery, Mail: p.Mail, Audit: p.Audit,
 		PortalURL: p.PortalURL, Now: p.Now, Log: p.Log}
+	presign := s3.NewPresignClient(client)
 	return &Function{Parts: p, Profiles: &profile.Service{
 		Store: p.Store, Access: acc, Mail: p.Mail, Audit: p.Audit, PortalURL: p.PortalURL,
 		PoolMail: s.PoolMail, Now: p.Now, Log: p.Log, Specialist: users.Get,
-		Evidence: s.Evidence, S3: client, Presign: s3.NewPresignClient(client),
-	}}, nil
+		Evidence: s.Evidence, S3: client, Presign: presign,
+	}, Library: &library.Service{Store: p.Store, S3: client, Presign: presign, Config: LibraryConfig(s.Evidence),
+		Audit: p.Audit, Now: p.Now, Log: p.Log}}, nil
+}
+
+// LibraryConfig is the library's: the evidence bucket (under library/), the
+// evidence size limit and link lifetimes.
+func LibraryConfig(ev profile.EvidenceConfig) library.Config {
+	return library.Config{Bucket: ev.Bucket, MaxBytes: ev.MaxBytes, UploadTTL: ev.UploadTTL,
+		DownloadTTL: ev.DownloadTTL, PendingTTL: ev.PendingTTL}
 }
 
 // Routes are the function's routes.
 func (f *Function) Routes() *httpapi.Router {
 	rt := httpapi.NewRouter()
 	(&profile.Handler{Profiles: f.Profiles, Sessions: f.Sessions}).Register(rt)
+	(&library.Handler{Library: f.Library, Sessions: f.Sessions}).Register(rt)
 	return rt
 }
 
