@@ -49,46 +49,80 @@ func (s *Service) handoverItems(ctx context.Context, accountID, userID, email, b
 	m := &identity.Membership{OrgID: acc.OrgID, OrgName: acc.OrgName, AccountID: acc.ID,
 		AccountName: acc.Name, Programs: acc.Programs, Role: Owner}
 	mirrors := identity.Memberships{Store: s.Store}
-	var items []types.TransactWriteItem
-	delta := 0
-	h := &handover{became: became}
-	contacts := slices.Clone(acc.Contacts)
-	i := slices.IndexFunc(members, func(m Member) bool { return m.UserID == userID })
-	switch {
-	case i >= 0 && members[i].Role == Owner:
-		keep, err := store.TxCheck(s.Store.Table, memberKey(acc.ID, userID), hasRole(Owner))
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		items = append(items, keep)
-	default:
-		var member types.TransactWriteItem
-		if i >= 0 {
-			member, err = store.TxUpdate(s.Store.Table, memberKey(acc.ID, userID),
-				expression.Set(expression.Name("role"), expression.Value(Owner)), new(hasRole(members[i].Role)))
-		} else {
-			notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
-			member, err = store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
-				Role: Owner, JoinedAt: s.Now().UTC()}, &notExists)
-		}
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mirror, err := mirrors.PutItem(userID, *m)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		items = append(items, member, mirror)
-		delta++
+	items, delta, err := s.newOwnerItems(acc, members, userID, email, m, mirrors)
+	if err != nil {
+		return nil, nil, nil, err
 	}
+	contacts := slices.Clone(acc.Contacts)
 	if !slices.Contains(contacts, email) {
 		contacts = append(contacts, email)
 	}
+	h := &handover{became: became}
+	previous, err := s.previousOwnerItems(acc, members, userID, became, mirrors)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	items = append(items, previous...)
+	for _, o := range members {
+		if o.Role == Owner && o.UserID != userID {
+			contacts = slices.DeleteFunc(contacts, func(c string) bool { return c == o.Email })
+			h.previous = append(h.previous, o)
+			delta--
+		}
+	}
+	side, err := account.ReplaceContacts(s.Store.Table, acc.ID, acc.Contacts, contacts, delta)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	completed, err := s.completeOwnerChange(requestID, userID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, append(items, side, completed), h, nil
+}
+
+// newOwnerItems are the writes that make userID (email) an owner of acc:
+// a check that it still is one, or its membership (both sides) put or
+// raised; delta is how the owners counter moves.
+func (s *Service) newOwnerItems(acc *account.Account, members []Member, userID, email string, m *identity.Membership,
+	mirrors identity.Memberships) ([]types.TransactWriteItem, int, error) {
+	i := slices.IndexFunc(members, func(m Member) bool { return m.UserID == userID })
+	if i >= 0 && members[i].Role == Owner {
+		keep, err := store.TxCheck(s.Store.Table, memberKey(acc.ID, userID), hasRole(Owner))
+		return []types.TransactWriteItem{keep}, 0, err
+	}
+	var member types.TransactWriteItem
+	var err error
+	if i >= 0 {
+		member, err = store.TxUpdate(s.Store.Table, memberKey(acc.ID, userID),
+			expression.Set(expression.Name("role"), expression.Value(Owner)), new(hasRole(members[i].Role)))
+	} else {
+		notExists := expression.AttributeNotExists(expression.Name(store.AttrPK))
+		member, err = store.TxPut(s.Store.Table, Member{Key: memberKey(acc.ID, userID), UserID: userID, Email: email,
+			Role: Owner, JoinedAt: s.Now().UTC()}, &notExists)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	mirror, err := mirrors.PutItem(userID, *m)
+	if err != nil {
+		return nil, 0, err
+	}
+	return []types.TransactWriteItem{member, mirror}, 1, nil
+}
+
+// previousOwnerItems are the writes that make every owner of acc but
+// userID a plain user, or remove them (became is PreviousOwnerLeave), on
+// both sides of their membership.
+func (s *Service) previousOwnerItems(acc *account.Account, members []Member, userID, became string,
+	mirrors identity.Memberships) ([]types.TransactWriteItem, error) {
+	var items []types.TransactWriteItem
 	for _, o := range members {
 		if o.Role != Owner || o.UserID == userID {
 			continue
 		}
 		var member, mirror types.TransactWriteItem
+		var err error
 		if became == PreviousOwnerLeave {
 			member, err = store.TxDelete(s.Store.Table, memberKey(acc.ID, o.UserID), new(hasRole(Owner)))
 			if err == nil {
@@ -102,22 +136,11 @@ func (s *Service) handoverItems(ctx context.Context, accountID, userID, email, b
 			}
 		}
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		items = append(items, member, mirror)
-		contacts = slices.DeleteFunc(contacts, func(c string) bool { return c == o.Email })
-		h.previous = append(h.previous, o)
-		delta--
 	}
-	side, err := account.ReplaceContacts(s.Store.Table, acc.ID, acc.Contacts, contacts, delta)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	completed, err := s.completeOwnerChange(requestID, userID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return m, append(items, side, completed), h, nil
+	return items, nil
 }
 
 // membersConsistent reads the account's members, strongly consistent.

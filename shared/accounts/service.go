@@ -352,27 +352,9 @@ var (
 // account over in the same transaction (handoverItems). A suspended
 // account's invitations wait until it is reinstated.
 func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identity.Membership, error) {
-	if !session.WellFormed(tok) {
-		return nil, errInvitationGone
-	}
-	hash := session.HashToken(tok)
-	var inv Invitation
-	found, err := s.Store.Get(ctx, inviteKey(hash), &inv)
+	hash, inv, acc, err := s.invitationFor(ctx, p, tok)
 	if err != nil {
 		return nil, err
-	}
-	if !found || s.Now().Unix() >= inv.ExpiresAt {
-		return nil, errInvitationGone
-	}
-	if inv.Email != p.Email {
-		return nil, fault.New(fault.Forbidden, "invitation_email_mismatch", "this invitation was sent to another email address")
-	}
-	acc, err := s.account(ctx, inv.AccountID)
-	if err != nil {
-		return nil, errInvitationGone
-	}
-	if acc.IsSuspended() {
-		return nil, errSuspended(acc) // the invitation stays: it can be accepted once the account is reinstated
 	}
 	inviter, err := s.inviterCheck(ctx, acc.ID, inv.InvitedBy, p.UserID)
 	if err != nil {
@@ -423,6 +405,34 @@ func (s *Service) Accept(ctx context.Context, p Principal, tok string) (*identit
 		}
 		return m, nil
 	}
+}
+
+// invitationFor reads the live invitation tok, which must have been sent
+// to p, and its account, which must not be suspended.
+func (s *Service) invitationFor(ctx context.Context, p Principal, tok string) (string, Invitation, *account.Account, error) {
+	var inv Invitation
+	if !session.WellFormed(tok) {
+		return "", inv, nil, errInvitationGone
+	}
+	hash := session.HashToken(tok)
+	found, err := s.Store.Get(ctx, inviteKey(hash), &inv)
+	if err != nil {
+		return "", inv, nil, err
+	}
+	if !found || s.Now().Unix() >= inv.ExpiresAt {
+		return "", inv, nil, errInvitationGone
+	}
+	if inv.Email != p.Email {
+		return "", inv, nil, fault.New(fault.Forbidden, "invitation_email_mismatch", "this invitation was sent to another email address")
+	}
+	acc, err := s.account(ctx, inv.AccountID)
+	if err != nil {
+		return "", inv, nil, errInvitationGone
+	}
+	if acc.IsSuspended() {
+		return "", inv, nil, errSuspended(acc) // the invitation stays: it can be accepted once the account is reinstated
+	}
+	return hash, inv, acc, nil
 }
 
 // inviterCheck decides whether the inviter may still invite to the account:

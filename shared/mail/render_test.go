@@ -27,11 +27,19 @@ func renderCases() []Message {
 	}
 	decided := func(account, decision, comment string) map[string]any {
 		return map[string]any{"AccountName": account, "Decision": decision, "Comment": comment, "NewOwner": "Kim Nakamura",
-			"FiledAt": "3 March 2026"}
+			"FiledAt": "3 March 2026", "Role": "account owner"}
 	}
 	reminder := func(days int, before, onDay bool) map[string]any {
 		return map[string]any{"AccountName": "ACME Freight", "DueDate": "2026-05-01", "Days": days, "Before": before, "OnDay": onDay,
 			"Link": portal + "/sign-in"}
+	}
+	freeze := func(rescheduled, lifted bool, was string) map[string]any {
+		d := map[string]any{"Rescheduled": rescheduled, "Lifted": lifted, "StartsAt": "Monday 8 March 2027, 10:00 UTC",
+			"EndsAt": "Monday 8 March 2027, 12:00 UTC", "WasStartsAt": was, "WasEndsAt": "", "Message": tricky, "Link": portal + "/dashboard"}
+		if was != "" {
+			d["WasEndsAt"] = "Monday 1 March 2027, 12:00 UTC"
+		}
+		return d
 	}
 	invitation := func(inviter string) map[string]any {
 		return map[string]any{"AccountName": "ACME Freight", "OrgName": "ACME Freight (Rotterdam) B.V.", "Role": "Account Owner",
@@ -51,20 +59,36 @@ func renderCases() []Message {
 		m("owner_change_decided", decided("", "rejected", "")),
 		m("owner_change_filed", map[string]any{"AccountName": "ACME Freight", "OrgName": "ACME Freight B.V.", "Applicant": "Pat Partner",
 			"ApplicantEmail": "pat+portal@importer.example", "NewOwner": tricky, "NewOwnerEmail": "kim@importer.example",
-			"FiledAt": "3 March 2026, 10:04 UTC", "AccountURL": portal + "/accounts/01JABCDEF"}),
+			"FiledAt": "3 March 2026, 10:04 UTC", "AccountURL": portal + "/accounts/01JABCDEF", "Role": "point of contact"}),
 		m("password_changed", map[string]any{"Name": "Zoë Ødegård", "SignInURL": portal + "/sign-in", "ResetURL": portal + "/forgot-password"}),
 		m("profile_submitted", map[string]any{"AccountName": "ACME Freight", "OrgName": "ACME", "Pool": true,
-			"Link": portal + "/v1/accounts/01JABCDEF/profile"}),
+			"Link": portal + "/reviews/01JABCDEF", "Profile": "security profile"}),
 		m("profile_submitted", map[string]any{"AccountName": tricky, "OrgName": "ACME", "Pool": false,
-			"Link": portal + "/v1/accounts/01JABCDEF/profile"}),
+			"Link": portal + "/reviews/01JABCDEF", "Profile": "Trade Compliance profile"}),
 		m("reset_burnt", map[string]any{"Name": "Pat Partner", "Attempts": 3, "ForgotURL": portal + "/forgot-password"}),
 		m("reset_link", map[string]any{"Name": "Pat Partner", "Link": portal + "/reset-password?token=x y\u00e9", "Minutes": 30}),
-		m("review_outcome", map[string]any{"AccountName": "ACME Freight", "Outcome": "returned", "Approved": 40, "Returned": 2}),
-		m("review_outcome", map[string]any{"AccountName": "ACME Freight", "Outcome": "approved", "Approved": 42, "Returned": 0}),
+		m("review_outcome", map[string]any{"AccountName": "ACME Freight", "Outcome": "returned", "Approved": 40, "Returned": 2, "Profile": "security profile"}),
+		m("review_outcome", map[string]any{"AccountName": "ACME Freight", "Outcome": "approved", "Approved": 42, "Returned": 0, "Profile": tricky}),
 		m("review_reminder", reminder(30, true, false)),
 		m("review_reminder", reminder(0, false, true)),
 		m("review_reminder", reminder(14, false, false)),
 		m("signup_taken", map[string]any{"Name": "山田 太郎", "SignInURL": portal + "/sign-in", "ResetURL": portal + "/forgot-password"}),
+		m("account_suspended", map[string]any{"AccountName": "ACME Freight", "OrgName": tricky, "Reason": "Suspended due to a change in your company's C-TPAT status.",
+			"AccountURL": portal + "/accounts/01JABCDEF"}),
+		m("account_reinstated", map[string]any{"AccountName": tricky, "OrgName": "ACME", "Reason": "Status restored <after review>",
+			"AccountURL": portal + "/accounts/01JABCDEF"}),
+		m("application_approved", map[string]any{"Name": "Pat Partner", "LegalName": tricky, "Programs": "CTPAT Security", "FiledAt": "3 March 2026",
+			"AccountName": "ACME Freight", "OrgName": "ACME", "ReviewDueDate": "2027-03-03", "Link": portal + "/applications"}),
+		m("application_rejected", map[string]any{"Name": "Pat Partner", "LegalName": "ACME Freight", "Programs": "CTPAT Trade Compliance",
+			"FiledAt": "3 March 2026", "Comment": "No proof of <ownership> & control", "Link": portal + "/applications"}),
+		m("freeze_notice", freeze(false, false, "")),
+		m("freeze_notice", freeze(true, false, "Monday 1 March 2027, 10:00 UTC")),
+		m("freeze_notice", freeze(true, false, "")),
+		m("freeze_notice", freeze(false, true, "")),
+		m("staff_invitation", map[string]any{"Inviter": "Ada Admin", "Role": "Supply Chain Security Specialist", "Days": 7,
+			"Link": portal + "/accept-invitation?kind=staff&token=abc"}),
+		m("staff_invitation", map[string]any{"Inviter": "", "Role": "administrator", "Days": 7,
+			"Link": portal + "/accept-invitation?kind=staff&token=abc"}),
 		m("verify_email", map[string]any{"Name": "Pat Partner", "Link": portal + "/verify-email?token=abc", "Hours": 24,
 			"ResendURL": portal + "/verify-email"}),
 	}
@@ -161,7 +185,7 @@ func TestRenderRefusesData(t *testing.T) {
 		{"link without host", Message{Template: "lockout", Data: with("ResetURL", "https:///x")}, "http(s) URL"},
 		{"mailto link", Message{Template: "lockout", Data: with("ResetURL", "mailto:x@y.example")}, "http(s) URL"},
 		{"int compared", Message{Template: "review_outcome", Data: map[string]any{
-			"AccountName": "A", "Outcome": 1, "Approved": 1, "Returned": 0}}, "an int where a string"},
+			"AccountName": "A", "Outcome": 1, "Approved": 1, "Returned": 0, "Profile": "p"}}, "an int where a string"},
 	}
 	for _, tt := range tests {
 		subject, text, html, err := s.Render(tt.m)

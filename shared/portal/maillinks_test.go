@@ -58,8 +58,8 @@ func linkProblems(m testenv.Mail, base string) []string {
 			out = append(out, "link "+raw+" opens the API, not a page")
 		case !pagePath.MatchString(u.Path):
 			out = append(out, "link "+raw+" opens "+u.Path+", which is not a page of DESIGN.md section 4")
-		case u.Fragment != "" || slices.ContainsFunc(slices.Collect(mapKeys(u.Query())), func(k string) bool { return k != "token" }):
-			out = append(out, "link "+raw+" carries something other than a token")
+		case u.Fragment != "" || slices.ContainsFunc(slices.Collect(mapKeys(u.Query())), func(k string) bool { return k != "token" && k != "kind" }):
+			out = append(out, "link "+raw+" carries something other than a token (and a staff invitation's kind)")
 		case (u.Path == "/reset-password" || u.Path == "/accept-invitation") && u.Query().Get("token") == "":
 			out = append(out, "link "+raw+" opens a token page without its token")
 		}
@@ -154,6 +154,7 @@ func TestEmailLinksOpenPages(t *testing.T) {
 	inviteeEmail := testenv.Email("invitee")
 	filerEmail, _, filer := person("filer", "")
 	applicantEmail, _, applicant := person("applicant", "")
+	staffEmail := testenv.Email("staff")
 	var resetToken string
 
 	steps := []mailStep{
@@ -223,6 +224,23 @@ func TestEmailLinksOpenPages(t *testing.T) {
 		{"application_rejected", applicantEmail, "was not approved", "/applications", func() {
 			id := call("POST", "/v1/applications", applicant, programmeApplication(), 201).JSON()["id"].(string)
 			call("POST", "/v1/applications/"+id+"/decision", admin, map[string]string{"decision": "reject", "comment": "Incomplete."}, 200)
+		}},
+		{"staff_invitation", staffEmail, "invited to the Partner Portal staff", "/accept-invitation", func() {
+			call("POST", "/v1/staff/invitations", admin, map[string]string{"email": staffEmail, "role": "scss"}, 201)
+		}},
+		// Last: a freeze three days ahead blocks nothing here, and the
+		// suspension ends the account's writes.
+		{"freeze_notice", ownerEmail, "Data freeze", "/dashboard", func() {
+			start := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Minute)
+			call("POST", "/v1/freezes", admin, map[string]string{"startsAt": start.Format(time.RFC3339),
+				"endsAt": start.Add(time.Hour).Format(time.RFC3339), "message": "Maintenance."}, 201)
+			call("POST", "/v1/jobs/notice-emails", admin, nil, 200)
+		}},
+		{"account_suspended", ownerEmail, "is suspended", "/accounts/" + acc, func() {
+			call("POST", "/v1/accounts/"+acc+"/suspend", admin, map[string]string{"reason": "A change in your company's C-TPAT status."}, 204)
+		}},
+		{"account_reinstated", ownerEmail, "is reinstated", "/accounts/" + acc, func() {
+			call("POST", "/v1/accounts/"+acc+"/reinstate", admin, map[string]string{"reason": "Status restored."}, 204)
 		}},
 	}
 

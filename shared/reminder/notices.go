@@ -215,7 +215,7 @@ const noticeTime = "Monday 2 January 2006, 15:04 UTC"
 // noticeMessage is n's email to one recipient.
 func noticeMessage(n *Notice, to, portalURL string) mail.Message {
 	data := map[string]any{
-		"Created": n.Kind == FreezeCreated, "Rescheduled": n.Kind == FreezeRescheduled, "Lifted": n.Kind == FreezeLifted,
+		"Rescheduled": n.Kind == FreezeRescheduled, "Lifted": n.Kind == FreezeLifted,
 		"StartsAt": n.StartsAt.UTC().Format(noticeTime), "EndsAt": n.EndsAt.UTC().Format(noticeTime),
 		"WasStartsAt": "", "WasEndsAt": "", "Message": n.Message, "Link": portalURL + "/dashboard",
 	}
