@@ -44,7 +44,9 @@ func Suspend(ctx context.Context, st *store.Store, id, reason string, at time.Ti
 	upd := expression.Set(expression.Name(attrStatus), expression.Value(StatusSuspended)).
 		Set(expression.Name(attrSuspendedWhy), expression.Value(reason)).
 		Set(expression.Name(attrSuspendedAt), expression.Value(at.UTC())).
-		Remove(expression.Name(attrGSI3PK))
+		Remove(expression.Name(attrGSI3PK)).
+		// Out of the directory of active accounts too: no freeze notices.
+		Remove(expression.Name(attrGSI4PK)).Remove(expression.Name(attrGSI4SK))
 	cond := expression.AttributeExists(expression.Name(store.AttrPK)).And(notSuspended())
 	var after Account
 	if err := st.Update(ctx, Key(id), upd, &cond, &after); err != nil {
@@ -62,6 +64,8 @@ func Reinstate(ctx context.Context, st *store.Store, acc *Account) (*Account, er
 	upd := expression.Set(expression.Name(attrStatus), expression.Value(StatusActive)).
 		Set(expression.Name(attrGSI3PK), expression.Value(dueKey(acc.ReviewDueDate))).
 		Set(expression.Name(attrGSI3SK), expression.Value(acc.ID)).
+		Set(expression.Name(attrGSI4PK), expression.Value(activeKey)).
+		Set(expression.Name(attrGSI4SK), expression.Value(acc.ID)).
 		Remove(expression.Name(attrSuspendedWhy)).Remove(expression.Name(attrSuspendedAt))
 	cond := expression.Name(attrStatus).Equal(expression.Value(StatusSuspended)).
 		And(expression.Name(attrReviewDueDate).Equal(expression.Value(acc.ReviewDueDate)))
