@@ -145,3 +145,32 @@ export function fieldProblems(res, fieldFor) {
     return field ? { message: labelOf(field) + " " + d.message, field: field } : { message: d.message };
   });
 }
+
+// emailRequest makes form, whose one field is email, post it to path: the
+// API's 202 message replaces the form in the element #sent, a 400 marks the
+// field, anything else is shown in the summary. Asking for a reset link and
+// for a new confirmation link read the same either way.
+export function emailRequest(form, email, summary, path) {
+  const problems = new Problems(summary);
+  const button = form.querySelector("button[type=submit]");
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    problems.clear();
+    button.disabled = true;
+    try {
+      const res = await send("POST", path, { email: email.value });
+      if (res.status === 202) {
+        form.hidden = true;
+        const sent = document.getElementById("sent");
+        sent.textContent = res.data.message;
+        sent.hidden = false;
+      } else if (res.status === 400) {
+        problems.show(fieldProblems(res, function (name) { return name === "email" ? email : null; }));
+      } else {
+        problems.show([{ message: generalMessage(res) }]);
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

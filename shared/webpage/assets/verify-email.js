@@ -3,7 +3,7 @@
 // (POST /v1/email-verifications/{token}); when the link no longer works, or
 // the page was opened without one, ask for a new link
 // (POST /v1/email-verifications).
-import { send, Problems, fieldProblems, generalMessage } from "./forms.js";
+import { send, generalMessage, emailRequest } from "./forms.js";
 
 function byId(id) { return document.getElementById(id); }
 
@@ -43,27 +43,4 @@ confirmButton.addEventListener("click", async function () {
   }
 });
 
-const resendForm = byId("resend-form");
-const problems = new Problems(byId("error-summary"));
-const email = byId("email");
-resendForm.addEventListener("submit", async function (ev) {
-  ev.preventDefault();
-  problems.clear();
-  const button = resendForm.querySelector("button[type=submit]");
-  button.disabled = true;
-  try {
-    const res = await send("POST", "/v1/email-verifications", { email: email.value });
-    if (res.status === 202) {
-      resendForm.hidden = true;
-      const sent = byId("sent");
-      sent.textContent = res.data.message;
-      sent.hidden = false;
-    } else if (res.status === 400) {
-      problems.show(fieldProblems(res, function (name) { return name === "email" ? email : null; }));
-    } else {
-      problems.show([{ message: generalMessage(res) }]);
-    }
-  } finally {
-    button.disabled = false;
-  }
-});
+emailRequest(byId("resend-form"), byId("email"), byId("error-summary"), "/v1/email-verifications");
